@@ -1,0 +1,3 @@
+"""langgraph-tui: a terminal debugger for LangGraph."""
+
+__version__ = "0.1.0"

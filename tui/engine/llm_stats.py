@@ -1,0 +1,155 @@
+"""Per-LLM-call figures: time to first token, tokens per second, usage.
+
+``messages`` mode gives the tokens but not when a call started, so time to first
+token cannot be derived from it. A callback handler sees the call's start, every
+token and its end, in every node and subgraph (callbacks are inherited), and the
+provider's usage at the end. It runs inline on the engine loop, so it needs no
+locks. Its events go straight to the session, while stream parts wait in
+LangGraph's queue: an ``llm_finished`` can precede the last ``token`` of its call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.outputs import LLMResult
+
+from tui.engine.events import Event, LlmFinished, LlmStarted
+from tui.engine.normalize import ns_from_checkpoint_ns, task_id_from_checkpoint_ns
+
+
+@dataclass
+class _Call:
+    ns: tuple[str, ...]
+    node: str | None
+    task_id: str | None
+    model: str | None
+    started: float
+    first_token: float | None = None
+    chunks: int = 0
+
+
+class LlmStatsHandler(BaseCallbackHandler):
+    run_inline = True
+
+    def __init__(self, emit: Callable[[Event], None], now: Callable[[], float]) -> None:
+        self._emit = emit
+        self._now = now
+        self._calls: dict[UUID, _Call] = {}
+
+    def on_chat_model_start(
+        self,
+        serialized: dict[str, Any],
+        messages: list[list[Any]],
+        *,
+        run_id: UUID,
+        metadata: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self._start(run_id, metadata, kwargs)
+
+    def on_llm_start(
+        self,
+        serialized: dict[str, Any],
+        prompts: list[str],
+        *,
+        run_id: UUID,
+        metadata: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self._start(run_id, metadata, kwargs)
+
+    def _start(self, run_id: UUID, metadata: dict[str, Any] | None, kwargs: dict) -> None:
+        metadata = metadata or {}
+        checkpoint_ns = metadata.get("langgraph_checkpoint_ns") or metadata.get("checkpoint_ns")
+        params = kwargs.get("invocation_params") or {}
+        model = metadata.get("ls_model_name") or params.get("model") or params.get("model_name")
+        call = _Call(
+            ns=ns_from_checkpoint_ns(checkpoint_ns),
+            node=metadata.get("langgraph_node"),
+            task_id=task_id_from_checkpoint_ns(checkpoint_ns),
+            model=str(model) if model else None,
+            started=self._now(),
+        )
+        self._calls[run_id] = call
+        self._emit(
+            LlmStarted(
+                ns=call.ns,
+                node=call.node,
+                task_id=call.task_id,
+                run_id=str(run_id),
+                model=call.model,
+            )
+        )
+
+    def on_llm_new_token(self, token: str, *, run_id: UUID, **kwargs: Any) -> None:
+        call = self._calls.get(run_id)
+        if call is None:
+            return
+        chunk = kwargs.get("chunk")
+        message = getattr(chunk, "message", None)
+        has_output = bool(token) or bool(getattr(message, "tool_call_chunks", None))
+        if not has_output and message is not None:
+            has_output = bool(message.additional_kwargs.get("reasoning_content"))
+        if has_output:
+            call.chunks += 1
+            if call.first_token is None:
+                call.first_token = self._now()
+
+    def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
+        call = self._calls.pop(run_id, None)
+        if call is not None:
+            self._finish(run_id, call, "ok", None, _usage(response))
+
+    def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
+        call = self._calls.pop(run_id, None)
+        if call is None:
+            return
+        import asyncio
+
+        status = "cancelled" if isinstance(error, asyncio.CancelledError) else "error"
+        self._finish(run_id, call, status, f"{type(error).__name__}: {error}", {})
+
+    def _finish(
+        self, run_id: UUID, call: _Call, status: str, error: str | None, usage: dict[str, int]
+    ) -> None:
+        end = self._now()
+        output_tokens = usage.get("output_tokens")
+        produced = output_tokens if output_tokens is not None else call.chunks
+        generating = end - call.first_token if call.first_token is not None else 0.0
+        self._emit(
+            LlmFinished(
+                ns=call.ns,
+                node=call.node,
+                task_id=call.task_id,
+                run_id=str(run_id),
+                model=call.model,
+                status=status,
+                error=error,
+                input_tokens=usage.get("input_tokens"),
+                output_tokens=output_tokens,
+                chunks=call.chunks,
+                ttft_s=None if call.first_token is None else call.first_token - call.started,
+                duration_s=end - call.started,
+                tokens_per_s=produced / generating if generating > 0 and produced else None,
+            )
+        )
+
+
+def _usage(response: LLMResult) -> dict[str, int]:
+    for generations in response.generations:
+        for generation in generations:
+            usage = getattr(getattr(generation, "message", None), "usage_metadata", None)
+            if usage:
+                return {k: int(v) for k, v in usage.items() if isinstance(v, int)}
+    token_usage = (response.llm_output or {}).get("token_usage") or {}
+    if token_usage:
+        return {
+            "input_tokens": int(token_usage.get("prompt_tokens", 0)),
+            "output_tokens": int(token_usage.get("completion_tokens", 0)),
+        }
+    return {}

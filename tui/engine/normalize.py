@@ -1,0 +1,254 @@
+"""Stream parts -> normalized events.
+
+Input is what ``graph.astream(..., stream_mode=[...], subgraphs=True, version="v2")``
+yields: ``{"type", "ns", "data"}`` dicts. We use v2 rather than the v1 tuples
+because its parts are self-describing and keep interrupts apart from the state, so
+the inspector never shows an ``__interrupt__`` key as if it were state.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
+
+from tui.engine.events import (
+    Checkpoint,
+    Custom,
+    Event,
+    TaskFinished,
+    TaskStarted,
+    Token,
+    Update,
+    Values,
+)
+from tui.engine.jsonify import Jsonifier, format_exception
+
+STREAM_MODES = ["messages", "updates", "values", "debug", "custom"]
+_HIDDEN_NODES = frozenset({"__start__", "__end__"})
+
+
+@dataclass
+class RunningTask:
+    task_id: str
+    node: str
+    step: int
+    ns: tuple[str, ...]
+    started_at: float
+
+
+def task_id_from_checkpoint_ns(checkpoint_ns: str | None) -> str | None:
+    """``"parent:<id>|node:<id>"`` -> the innermost task id."""
+    if not checkpoint_ns:
+        return None
+    last = checkpoint_ns.split("|")[-1]
+    return last.partition(":")[2] or None
+
+
+def ns_from_checkpoint_ns(checkpoint_ns: str | None) -> tuple[str, ...]:
+    """The namespace of the graph a task runs in: every segment but the task's own."""
+    if not checkpoint_ns:
+        return ()
+    return tuple(checkpoint_ns.split("|")[:-1])
+
+
+class Normalizer:
+    def __init__(self, jsonify: Jsonifier) -> None:
+        self.jsonify = jsonify
+        self.running: dict[str, RunningTask] = {}
+
+    def events_for(self, part: dict[str, Any], now: float) -> list[Event]:
+        kind = part.get("type")
+        ns = tuple(part.get("ns") or ())
+        data = part.get("data")
+        if kind == "messages":
+            token = self._token(data, ns)
+            return [token] if token is not None else []
+        if kind == "debug":
+            return self._debug(data, ns, now)
+        if kind == "updates":
+            return self._updates(data, ns)
+        if kind == "values":
+            return [Values(ns=ns, values=self.jsonify(data))]
+        if kind == "custom":
+            return [Custom(ns=ns, data=self.jsonify(data))]
+        return []
+
+    def cancel_running(self, now: float) -> list[Event]:
+        """Close every task still running: the run was cancelled under it."""
+        events: list[Event] = [
+            TaskFinished(
+                ns=task.ns,
+                step=task.step,
+                node=task.node,
+                task_id=task.task_id,
+                status="cancelled",
+                duration_s=now - task.started_at,
+            )
+            for task in self.running.values()
+        ]
+        self.running.clear()
+        return events
+
+    def running_nodes(self) -> list[str]:
+        return [task.node for task in self.running.values()]
+
+    # -- debug ------------------------------------------------------------------
+
+    def _debug(self, data: dict[str, Any], ns: tuple[str, ...], now: float) -> list[Event]:
+        kind = data.get("type")
+        step = int(data.get("step", 0))
+        payload = data.get("payload") or {}
+        if kind == "checkpoint":
+            config = payload.get("config") or {}
+            parent = payload.get("parent_config") or {}
+            return [
+                Checkpoint(
+                    ns=ns,
+                    step=step,
+                    checkpoint_id=(config.get("configurable") or {}).get("checkpoint_id"),
+                    parent_id=(parent.get("configurable") or {}).get("checkpoint_id"),
+                    next=list(payload.get("next") or []),
+                    values=self.jsonify(payload.get("values")),
+                )
+            ]
+        name = payload.get("name", "")
+        task_id = payload.get("id", "")
+        if name in _HIDDEN_NODES:
+            return []
+        if kind == "task":
+            self.running[task_id] = RunningTask(task_id, name, step, ns, now)
+            return [
+                TaskStarted(
+                    ns=ns,
+                    step=step,
+                    node=name,
+                    task_id=task_id,
+                    input=self.jsonify(payload.get("input")),
+                    triggers=[str(t) for t in payload.get("triggers") or ()],
+                )
+            ]
+        if kind == "task_result":
+            started = self.running.pop(task_id, None)
+            error = payload.get("error")
+            status = "ok"
+            message = trace = None
+            if payload.get("interrupts"):
+                status = "interrupted"
+            elif error is not None:
+                status, message, trace = _task_error(error)
+            return [
+                TaskFinished(
+                    ns=ns,
+                    step=step,
+                    node=name,
+                    task_id=task_id,
+                    status=status,
+                    duration_s=None if started is None else now - started.started_at,
+                    error=self.jsonify.scrub(message) if message else None,
+                    traceback=self.jsonify.scrub(trace) if trace else None,
+                    result=self.jsonify(payload.get("result")),
+                )
+            ]
+        return []
+
+    # -- updates --------------------------------------------------------------------
+
+    def _updates(self, data: Any, ns: tuple[str, ...]) -> list[Event]:
+        if not isinstance(data, dict):
+            return []
+        return [
+            Update(ns=ns, node=str(node), update=self.jsonify(update))
+            for node, update in data.items()
+            if node != "__interrupt__"
+        ]
+
+    # -- messages -------------------------------------------------------------------
+
+    def _token(self, data: Any, ns: tuple[str, ...]) -> Token | None:
+        message, metadata = data
+        metadata = metadata or {}
+        node = str(metadata.get("langgraph_node", ""))
+        checkpoint_ns = metadata.get("langgraph_checkpoint_ns") or metadata.get("checkpoint_ns")
+        step = metadata.get("langgraph_step")
+        common: dict[str, Any] = {
+            "ns": ns,
+            "node": node,
+            "message_id": message.id,
+            "task_id": task_id_from_checkpoint_ns(checkpoint_ns),
+            "step": step if isinstance(step, int) else None,
+        }
+        scrub = self.jsonify.scrub
+        if isinstance(message, ToolMessage):
+            return Token(
+                **common,
+                role="tool",
+                text=scrub(message.text),
+                tool_call_id=message.tool_call_id,
+                name=message.name,
+                last=True,
+            )
+        if not isinstance(message, AIMessage | AIMessageChunk):
+            return Token(**common, role=_role(message), text=scrub(message.text), last=True)
+        reasoning = scrub(_reasoning_of(message))
+        tool_chunks = _tool_call_chunks(message)
+        last = not isinstance(message, AIMessageChunk) or message.chunk_position == "last"
+        text = scrub(message.text)
+        if not (text or reasoning or tool_chunks or last):
+            return None
+        return Token(
+            **common,
+            text=text,
+            reasoning=reasoning,
+            tool_call_chunks=self.jsonify(tool_chunks),
+            last=last,
+        )
+
+
+def _role(message: BaseMessage) -> str:
+    return {"human": "user", "ai": "ai", "system": "system", "tool": "tool"}.get(
+        message.type, message.type
+    )
+
+
+def _reasoning_of(message: BaseMessage) -> str:
+    parts: list[str] = []
+    extra = message.additional_kwargs.get("reasoning_content")
+    if isinstance(extra, str):
+        parts.append(extra)
+    if isinstance(message.content, list):
+        for block in message.content:
+            if isinstance(block, dict) and block.get("type") in ("reasoning", "thinking"):
+                value = block.get("reasoning") or block.get("thinking") or ""
+                if isinstance(value, str):
+                    parts.append(value)
+    return "".join(parts)
+
+
+def _tool_call_chunks(message: AIMessage | AIMessageChunk) -> list[dict[str, Any]]:
+    if isinstance(message, AIMessageChunk):
+        return [
+            {
+                "name": chunk.get("name"),
+                "args": chunk.get("args") or "",
+                "id": chunk.get("id"),
+                "index": chunk.get("index"),
+            }
+            for chunk in message.tool_call_chunks
+        ]
+    return [
+        {"name": call["name"], "args": json.dumps(call["args"]), "id": call.get("id"), "index": i}
+        for i, call in enumerate(message.tool_calls)
+    ]
+
+
+def _task_error(error: Any) -> tuple[str, str, str | None]:
+    from langgraph.errors import GraphBubbleUp
+
+    if isinstance(error, GraphBubbleUp):
+        return "interrupted", type(error).__name__, None
+    if isinstance(error, BaseException):
+        return "error", f"{type(error).__name__}: {error}", format_exception(error)
+    return "error", str(error), None

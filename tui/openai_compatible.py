@@ -1,0 +1,57 @@
+"""ChatOpenAI that keeps the reasoning OpenAI-compatible servers send.
+
+``ChatOpenAI`` follows the official API only and drops ``reasoning_content``
+(vLLM, llama.cpp, LM Studio, DeepSeek) and ``reasoning`` (some others). A debugger
+must show it, apart from the answer, so this subclass copies it into
+``additional_kwargs["reasoning_content"]``, where ChatOllama puts Ollama's thinking:
+one place for the engine to look whatever the provider.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import openai
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from langchain_openai import ChatOpenAI
+
+_REASONING_KEYS = ("reasoning_content", "reasoning")
+
+
+def _reasoning_of(message: Any) -> str | None:
+    if not isinstance(message, dict):
+        return None
+    for key in _REASONING_KEYS:
+        value = message.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+class ChatOpenAICompatible(ChatOpenAI):
+    def _convert_chunk_to_generation_chunk(
+        self,
+        chunk: dict,
+        default_chunk_class: type,
+        base_generation_info: dict | None,
+    ) -> ChatGenerationChunk | None:
+        generation = super()._convert_chunk_to_generation_chunk(
+            chunk, default_chunk_class, base_generation_info
+        )
+        choices = chunk.get("choices") or []
+        if generation is not None and choices:
+            reasoning = _reasoning_of(choices[0].get("delta"))
+            if reasoning:
+                generation.message.additional_kwargs["reasoning_content"] = reasoning
+        return generation
+
+    def _create_chat_result(
+        self, response: dict | openai.BaseModel, generation_info: dict | None = None
+    ) -> ChatResult:
+        result = super()._create_chat_result(response, generation_info)
+        data = response if isinstance(response, dict) else response.model_dump()
+        for generation, choice in zip(result.generations, data.get("choices") or [], strict=False):
+            reasoning = _reasoning_of(choice.get("message"))
+            if reasoning:
+                generation.message.additional_kwargs["reasoning_content"] = reasoning
+        return result
