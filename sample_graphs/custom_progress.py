@@ -1,6 +1,6 @@
 """A long tool that reports progress through the stream writer (custom events).
 
-    langgraph-tui run sample_graphs/custom_progress.py
+langgraph-tui run sample_graphs/custom_progress.py
 """
 
 import asyncio

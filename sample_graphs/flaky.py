@@ -38,7 +38,10 @@ builder.add_node(
     "fetch",
     fetch,
     retry_policy=RetryPolicy(
-        max_attempts=ATTEMPTS, initial_interval=0.05, backoff_factor=2.0, jitter=False,
+        max_attempts=ATTEMPTS,
+        initial_interval=0.05,
+        backoff_factor=2.0,
+        jitter=False,
         retry_on=ConnectionError,
     ),
 )

@@ -40,7 +40,10 @@ def review(state: State) -> State:
         }
     )
     if isinstance(answer, dict):
-        return {"approved": bool(answer.get("approved", True)), "draft": answer.get("draft", state["draft"])}
+        return {
+            "approved": bool(answer.get("approved", True)),
+            "draft": answer.get("draft", state["draft"]),
+        }
     text = str(answer).strip()
     if text.lower() in APPROVALS:
         return {"approved": True}
@@ -52,7 +55,9 @@ def after_review(state: State) -> str:
 
 
 async def revise(state: State) -> State:
-    reply = await chat_model().ainvoke([("user", f"Polish this edited draft about {state['request']}: {state['draft']}")])
+    reply = await chat_model().ainvoke(
+        [("user", f"Polish this edited draft about {state['request']}: {state['draft']}")]
+    )
     return {"draft": reply.text}
 
 

@@ -1,6 +1,6 @@
 """One LLM node on a dataclass state: the smallest graph that streams tokens.
 
-    langgraph-tui run sample_graphs/joke.py --input '{"topic": "ice cream"}'
+langgraph-tui run sample_graphs/joke.py --input '{"topic": "ice cream"}'
 """
 
 from dataclasses import dataclass

@@ -1,6 +1,6 @@
 """Fan out with Send to parallel workers in one step, then reduce.
 
-    langgraph-tui run sample_graphs/map_reduce.py --input '{"topic": "animals"}'
+langgraph-tui run sample_graphs/map_reduce.py --input '{"topic": "animals"}'
 """
 
 import operator
@@ -24,7 +24,13 @@ class WorkerState(TypedDict):
 
 
 def plan(state: State) -> State:
-    return {"subjects": [f"{state['topic']} at work", f"{state['topic']} on holiday", f"{state['topic']} in space"]}
+    return {
+        "subjects": [
+            f"{state['topic']} at work",
+            f"{state['topic']} on holiday",
+            f"{state['topic']} in space",
+        ]
+    }
 
 
 def fan_out(state: State) -> list[Send]:

@@ -37,7 +37,9 @@ def local_time(city: str) -> str:
 
 
 @tool
-def convert_temperature(celsius: float, unit: Literal["fahrenheit", "kelvin"] = "fahrenheit") -> str:
+def convert_temperature(
+    celsius: float, unit: Literal["fahrenheit", "kelvin"] = "fahrenheit"
+) -> str:
     """Convert a temperature in Celsius to Fahrenheit or Kelvin."""
     if unit == "kelvin":
         return f"{celsius:g}°C is {celsius + 273.15:.2f} K"
@@ -69,5 +71,7 @@ builder.add_edge("tools", "agent")
 graph = builder.compile()
 
 default_input = {
-    "messages": [{"role": "user", "content": "What's the weather in Paris, and what time is it there?"}]
+    "messages": [
+        {"role": "user", "content": "What's the weather in Paris, and what time is it there?"}
+    ]
 }

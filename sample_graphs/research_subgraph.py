@@ -22,7 +22,11 @@ class ResearchState(TypedDict, total=False):
 
 async def search(state: ResearchState) -> ResearchState:
     writer = get_stream_writer()
-    sources = [f"{state['topic']} — overview", f"{state['topic']} — field notes", f"{state['topic']} — FAQ"]
+    sources = [
+        f"{state['topic']} — overview",
+        f"{state['topic']} — field notes",
+        f"{state['topic']} — FAQ",
+    ]
     for found in sources:
         await asyncio.sleep(0.0 if active_model().name == "fast" else 0.2)
         writer({"found": found})

@@ -1,6 +1,6 @@
 """A TypedDict state and one synchronous LLM node whose tokens stream live.
 
-    langgraph-tui run sample_graphs/streaming_node.py --input '{"query": "why is the sky blue?"}'
+langgraph-tui run sample_graphs/streaming_node.py --input '{"query": "why is the sky blue?"}'
 """
 
 from typing import TypedDict

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import json
+import os
 import sys
 import threading
 import traceback
@@ -45,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("graph", help="file.py[:attr], package.module:attr, or langgraph.json[:name]")
     source = run.add_mutually_exclusive_group()
     source.add_argument("--input", help="input as JSON, or @file.json")
-    source.add_argument("--message", help='shortcut for {"messages": [{"role": "user", "content": TEXT}]}')
+    source.add_argument(
+        "--message", help='shortcut for {"messages": [{"role": "user", "content": TEXT}]}'
+    )
     _add_model_options(run)
     run.add_argument("--thread", help="thread id (default: a new one)")
     run.add_argument(
@@ -222,7 +224,9 @@ def _check_breakpoints(session: Any, nodes: list[str]) -> None:
     known = session.node_names()
     for node in nodes:
         if node not in known:
-            raise UsageError(f"no node named {node!r} for a breakpoint: choose from {', '.join(known)}")
+            raise UsageError(
+                f"no node named {node!r} for a breakpoint: choose from {', '.join(known)}"
+            )
 
 
 def run_headless(session: Any, spec: Any) -> int:

@@ -143,9 +143,7 @@ def _apply_config_env(env: Any, base: Path, config_path: Path) -> None:
     if isinstance(env, str):
         env_path = (base / env).resolve()
         if not env_path.is_file():
-            raise GraphLoadError(
-                f'{config_path}: env file {env} not found: create it or fix "env"'
-            )
+            raise GraphLoadError(f'{config_path}: env file {env} not found: create it or fix "env"')
         from dotenv import load_dotenv
 
         load_dotenv(env_path, override=False)
@@ -237,9 +235,7 @@ def _from_module(
     if attr is not None:
         if not hasattr(module, attr):
             found = ", ".join(_graph_candidates(module)) or "none"
-            raise GraphLoadError(
-                f"{where} has no attribute {attr!r} (graphs found there: {found})"
-            )
+            raise GraphLoadError(f"{where} has no attribute {attr!r} (graphs found there: {found})")
         obj = getattr(module, attr)
         label = f"{where}:{attr}"
     elif hasattr(module, "graph"):

@@ -221,9 +221,7 @@ def _plan_reply(
     if not prompt:
         prompt = " ".join(_text_of(m) for m in messages if isinstance(m, SystemMessage))
     turn = messages[human_index + 1 :]
-    called = {
-        call["name"] for m in turn if isinstance(m, AIMessage) for call in m.tool_calls or []
-    }
+    called = {call["name"] for m in turn if isinstance(m, AIMessage) for call in m.tool_calls or []}
     results = [m for m in turn if isinstance(m, ToolMessage)]
     subject = extract_subject(prompt)
     remaining = [t for t in tools if t.get("name") not in called]

@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import Any
 
+from langchain_core.messages import BaseMessage
+from langgraph.types import Command, Interrupt, Send
 from pydantic import BaseModel, SecretBytes, SecretStr
 
 REDACTED = "[redacted]"
@@ -102,8 +104,11 @@ class Jsonifier:
             return REDACTED
         if isinstance(value, bytes | bytearray | memoryview):
             return {"$bytes": base64.b64encode(bytes(value)).decode("ascii")}
-        if _is_message(value):
+        if isinstance(value, BaseMessage):
             return convert(_message_dict(value), depth, active)
+        special = _special_form(value)
+        if special is not None:
+            return convert(special, depth, active)
         if isinstance(value, BaseModel):
             return convert(value.model_dump(mode="python"), depth, active)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -111,9 +116,6 @@ class Jsonifier:
             return convert(fields, depth, active)
         if isinstance(value, BaseException):
             return {"type": type(value).__name__, "message": self.scrub(str(value))}
-        special = _special_form(value)
-        if special is not None:
-            return convert(special, depth, active)
         if isinstance(value, enum.Enum):
             return convert(value.value, depth, active)
         if isinstance(value, dt.datetime | dt.date | dt.time):
@@ -125,13 +127,6 @@ class Jsonifier:
         return self.scrub(_safe_repr(value))
 
 
-def _is_message(value: Any) -> bool:
-    # Imported lazily so this module stays cheap to import for the CLI's error paths.
-    from langchain_core.messages import BaseMessage
-
-    return isinstance(value, BaseMessage)
-
-
 def _message_dict(message: Any) -> dict[str, Any]:
     """A message as data: type and content first, then only the fields it set."""
     data = message.model_dump(exclude_defaults=True)
@@ -141,9 +136,7 @@ def _message_dict(message: Any) -> dict[str, Any]:
 
 
 def _special_form(value: Any) -> dict[str, Any] | None:
-    """LangGraph control objects that are neither dataclasses nor pydantic models."""
-    from langgraph.types import Command, Interrupt, Send
-
+    """LangGraph control objects, shown by what they mean rather than every field."""
     if isinstance(value, Interrupt):
         return {"id": value.id, "value": value.value}
     if isinstance(value, Send):

@@ -114,6 +114,13 @@ class LlmStatsHandler(BaseCallbackHandler):
         status = "cancelled" if isinstance(error, asyncio.CancelledError) else "error"
         self._finish(run_id, call, status, f"{type(error).__name__}: {error}", {})
 
+    def close_open(self, status: str, error: str | None = None) -> None:
+        """End every call still open. A cancelled ``ainvoke`` never reports its end:
+        the cancel lands in LangChain's ``asyncio.gather`` before its error callback."""
+        for run_id, call in list(self._calls.items()):
+            self._calls.pop(run_id, None)
+            self._finish(run_id, call, status, error, {})
+
     def _finish(
         self, run_id: UUID, call: _Call, status: str, error: str | None, usage: dict[str, int]
     ) -> None:

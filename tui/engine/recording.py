@@ -33,7 +33,7 @@ class JsonlWriter:
 
     @classmethod
     def to_path(cls, path: str | Path) -> JsonlWriter:
-        return cls(open(path, "w", encoding="utf-8"), close=True)  # noqa: SIM115
+        return cls(open(path, "w", encoding="utf-8"), close=True)
 
     def __call__(self, event: Event) -> None:
         line = dumps(event)

@@ -86,6 +86,7 @@ class _Run:
     done: threading.Event = field(default_factory=threading.Event)
     root_tasks: set[str] = field(default_factory=set)
     saw_root_task: bool = False
+    llm_stats: LlmStatsHandler | None = None
 
 
 class Session:
@@ -290,11 +291,10 @@ class Session:
             with contextlib.suppress(Exception):
                 await cm.__aexit__(None, None, None)
 
-    def _config(self) -> dict[str, Any]:
-        config: dict[str, Any] = {
-            "configurable": {"thread_id": self.thread_id},
-            "callbacks": [LlmStatsHandler(self._emit_current, self.now)],
-        }
+    def _config(self, run: _Run | None = None) -> dict[str, Any]:
+        config: dict[str, Any] = {"configurable": {"thread_id": self.thread_id}}
+        if run is not None:
+            config["callbacks"] = [run.llm_stats]
         if self.options.recursion_limit:
             config["recursion_limit"] = self.options.recursion_limit
         return config
@@ -386,12 +386,15 @@ class Session:
     def _launch(self, graph: Pregel, payload: Any, step: bool) -> None:
         with self._lock:
             run = _Run(task=None, control=RunControl(), generation=self._generation, step_mode=step)
+            # Bound to the run's generation, so a late callback from an abandoned
+            # (blocked) loop is dropped like the rest of that run's events.
+            run.llm_stats = LlmStatsHandler(lambda e: self._emit(e, run.generation), self.now)
             self._run = run
             self._set_status("running")
         run.task = asyncio.get_running_loop().create_task(self._drive(graph, payload, run))
 
     async def _drive(self, graph: Pregel, payload: Any, run: _Run) -> None:
-        config = self._config()
+        config = self._config(run)
         gen = run.generation
         try:
             stream = graph.astream(
@@ -451,6 +454,7 @@ class Session:
         self._emit(RunFinished(status="paused", values=self._values(state)), run.generation)
 
     async def _finish_cancelled(self, graph: Pregel, config: dict[str, Any], run: _Run) -> None:
+        run.llm_stats.close_open("cancelled")
         for event in self._normalizer.cancel_running(self.now()):
             self._emit(event, run.generation)
         state = await self._state_or_none(graph, config)
@@ -465,9 +469,12 @@ class Session:
         self, graph: Pregel, config: dict[str, Any], run: _Run, exc: Exception
     ) -> None:
         self._normalizer.cancel_running(self.now())
+        run.llm_stats.close_open("error", f"{type(exc).__name__}: {exc}")
         hint = explain_error(exc)
         if isinstance(exc, GraphRecursionError):
-            hint = "the graph looped past its recursion limit: raise --recursion-limit or fix the loop"
+            hint = (
+                "the graph looped past its recursion limit: raise --recursion-limit or fix the loop"
+            )
         message = self.jsonify.scrub(f"{exc}")
         self._emit(
             RunFailed(
@@ -492,7 +499,9 @@ class Session:
             self._set_status("interrupted", "waiting for an answer", gen)
             self._emit(RunFinished(status="interrupted", values=values), gen)
         elif state is not None and state.next:
-            self._emit(Paused(step=_step_of(state), next=list(state.next), reason="breakpoint"), gen)
+            self._emit(
+                Paused(step=_step_of(state), next=list(state.next), reason="breakpoint"), gen
+            )
             self._set_status("breakpoint", ", ".join(state.next), gen)
             self._emit(RunFinished(status="paused", values=values), gen)
         else:
@@ -525,6 +534,9 @@ class Session:
         with self._lock:
             if run.done.is_set() or run.generation != self._generation:
                 return
+            if run.llm_stats is not None:
+                # Closed before the generation moves on, so these still count.
+                run.llm_stats.close_open("cancelled")
             self._generation += 1
             stuck = self._normalizer.running_nodes()
             cancelled = self._normalizer.cancel_running(self.now())
@@ -538,7 +550,9 @@ class Session:
             for event in cancelled:
                 self._emit_current(event)
             self._emit_current(Cancelled(step=self.step, next=list(self.next)))
-            detail = f"{', '.join(stuck) or 'a node'} blocked its event loop; its result is discarded"
+            detail = (
+                f"{', '.join(stuck) or 'a node'} blocked its event loop; its result is discarded"
+            )
             self._emit_current(Notice(level="warning", text=f"cancelled: {detail}"))
             self._set_status("cancelled", detail)
             self._emit_current(RunFinished(status="cancelled", values=self.values))
@@ -591,7 +605,9 @@ class Session:
                     # A broken consumer (closed pipe, full disk) must not take the
                     # run down with it: drop that consumer and say so.
                     self._listeners.remove(listener)
-                    notice = Notice(level="error", text=f"an event consumer failed and was removed: {exc!r}")
+                    notice = Notice(
+                        level="error", text=f"an event consumer failed and was removed: {exc!r}"
+                    )
                     self._stamp(notice)
 
     def _stamp(self, event: Event) -> None:

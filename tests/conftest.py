@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.helpers import SAMPLES, TEST_GRAPHS, EventLog
+from tui import models
+from tui.engine.clock import FrozenClock
+from tui.engine.session import Session, SessionOptions
+from tui.loading import load_graph
+
+
+@pytest.fixture(autouse=True)
+def fast_scripted_model(monkeypatch):
+    """Every test starts on the offline model at full speed, with no model env leaking in."""
+    for name in list(os.environ):
+        if name.startswith("LANGGRAPH_TUI_"):
+            monkeypatch.delenv(name, raising=False)
+    models.set_active_model(models.parse_model_spec("scripted:fast"))
+    yield
+    models._active = None
+    for name in list(os.environ):
+        if name.startswith("LANGGRAPH_TUI_"):
+            os.environ.pop(name, None)
+
+
+@pytest.fixture
+def open_session():
+    """Open a session on a sample (by name) or test graph (path); closed at teardown."""
+    opened: list[Session] = []
+
+    def factory(spec: str, *, frozen: bool = False, **options) -> tuple[Session, EventLog]:
+        path = SAMPLES / f"{spec}.py"
+        if not path.exists():
+            path = TEST_GRAPHS / f"{spec}.py"
+        loaded = load_graph(str(path) if path.exists() else spec)
+        opts = SessionOptions(**options)
+        if frozen:
+            opts.clock = FrozenClock()
+        session = Session(
+            loaded.graph, name=loaded.name, default_input=loaded.default_input, options=opts
+        )
+        opened.append(session)
+        return session, EventLog(session)
+
+    yield factory
+    for session in opened:
+        session.close()

@@ -1,0 +1,63 @@
+"""Helpers shared by the tests: open sessions on samples and wait for events."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tui.engine.events import Event
+from tui.engine.session import Session
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_graphs"
+TEST_GRAPHS = Path(__file__).resolve().parent / "graphs"
+
+
+class EventLog:
+    """Every event a session emitted, collected by draining its queue."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.events: list[Event] = []
+
+    def pump(self) -> list[Event]:
+        fresh = self.session.drain()
+        self.events.extend(fresh)
+        return fresh
+
+    def wait_for(
+        self, predicate: Callable[[Event], bool], timeout: float = 15.0, *, after: int = 0
+    ) -> Event:
+        """The first event (at list index >= ``after``) matching ``predicate``."""
+        deadline = time.monotonic() + timeout
+        checked = after
+        while True:
+            self.pump()
+            for event in self.events[checked:]:
+                if predicate(event):
+                    return event
+            checked = max(checked, len(self.events))
+            if time.monotonic() > deadline:
+                kinds = [e.kind for e in self.events[-15:]]
+                raise AssertionError(
+                    f"timed out; last events: {kinds}; status {self.session.status}"
+                )
+            time.sleep(0.01)
+
+    def wait_kind(self, kind: str, timeout: float = 15.0, *, after: int = 0, **fields) -> Event:
+        return self.wait_for(
+            lambda e: e.kind == kind and all(getattr(e, k, None) == v for k, v in fields.items()),
+            timeout,
+            after=after,
+        )
+
+    def finish(self, timeout: float = 15.0, *, after: int = 0) -> Event:
+        return self.wait_kind("run_finished", timeout, after=after)
+
+    def of(self, kind: str) -> list[Event]:
+        return [e for e in self.events if e.kind == kind]
+
+    def mark(self) -> int:
+        self.pump()
+        return len(self.events)

@@ -1,0 +1,255 @@
+"""The CLI as a user runs it: a subprocess, JSONL on stdout, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT, SAMPLES, TEST_GRAPHS
+
+
+def cli(*args: str, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("LANGGRAPH_TUI_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+    )
+
+
+def events_of(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("sample", "code", "status"),
+    [
+        ("joke", 0, "done"),
+        ("streaming_node", 0, "done"),
+        ("ollama_generate", 0, "done"),
+        ("react_agent", 0, "done"),
+        ("custom_progress", 0, "done"),
+        ("research_subgraph", 0, "done"),
+        ("map_reduce", 0, "done"),
+        ("human_review", 3, "interrupted"),
+        ("flaky", 1, "failed"),
+    ],
+)
+def test_headless_sample_prints_valid_jsonl_and_exits_by_status(sample, code, status):
+    result = cli("run", f"sample_graphs/{sample}.py", "--headless", "--model", "scripted:fast")
+    assert result.returncode == code, result.stderr
+    events = events_of(result.stdout)
+    assert events[0]["kind"] == "run_started" and events[0]["graph"] == sample
+    assert events[-1] == {**events[-1], "kind": "run_finished", "status": status}
+    assert [e["seq"] for e in events] == list(range(len(events)))
+    for event in events:
+        assert {"seq", "t", "kind", "ns"} <= set(event)
+
+
+def test_langgraph_json_spec_and_jsonl_file(tmp_path):
+    out = tmp_path / "out.jsonl"
+    result = cli(
+        "run",
+        "sample_graphs/langgraph.json:joke",
+        "--input",
+        '{"topic": "ice cream"}',
+        "--headless",
+        "--jsonl",
+        str(out),
+        "--model",
+        "scripted:fast",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    events = events_of(out.read_text())
+    assert events[0]["input"] == {"topic": "ice cream"}
+    assert "ice cream" in events[-1]["values"]["joke"]
+
+
+def test_message_shortcut_and_input_from_file(tmp_path):
+    result = cli(
+        "run",
+        "sample_graphs/react_agent.py",
+        "--message",
+        "Weather in Oslo?",
+        "--headless",
+        "--model",
+        "scripted:fast",
+    )
+    assert result.returncode == 0
+    first = events_of(result.stdout)[0]
+    assert first["input"] == {"messages": [{"role": "user", "content": "Weather in Oslo?"}]}
+    assert "Oslo" in events_of(result.stdout)[-1]["values"]["messages"][-1]["content"]
+    payload = tmp_path / "in.json"
+    payload.write_text('{"query": "what is a monad?"}')
+    result = cli(
+        "run",
+        "sample_graphs/streaming_node.py",
+        "--input",
+        f"@{payload}",
+        "--headless",
+        "--model",
+        "scripted:fast",
+    )
+    assert result.returncode == 0
+    assert events_of(result.stdout)[0]["input"] == {"query": "what is a monad?"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "nowhere/graph.py"], "graph file not found: nowhere/graph.py"),
+        (["run", str(TEST_GRAPHS / "syntax_error.py")], "syntax error in"),
+        (["run", "sample_graphs/joke.py", "--input", "{topic: 1}"], "--input is not valid JSON"),
+        (
+            ["run", "sample_graphs/joke.py", "--input", "@missing.json"],
+            "--input @missing.json: cannot read missing.json",
+        ),
+        (["run", "sample_graphs/joke.py", "--model", "gpt"], "unknown model 'gpt'"),
+        (["run", "sample_graphs/joke.py", "--checkpointer", "postgres"], "bad --checkpointer"),
+        (
+            ["run", "sample_graphs/joke.py", "--break-before", "nope"],
+            "no node named 'nope' for a breakpoint: choose from call_model",
+        ),
+        (["run", "sample_graphs/human_review.py", "--resume", "ok"], "--resume needs --thread ID"),
+        (["run", "sample_graphs/langgraph.json:nope"], "has no graph named 'nope'"),
+        (
+            ["run", str(TEST_GRAPHS / "only_one.py")],
+            "no input: pass --input JSON or --message TEXT",
+        ),
+    ],
+)
+def test_bad_usage_exits_2_with_one_line(args, message):
+    result = cli(*args, "--headless")
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("langgraph-tui: error: ")
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_verbose_shows_the_traceback_of_a_load_error():
+    result = cli("run", str(TEST_GRAPHS / "raises_on_import.py"), "--headless", "--verbose")
+    assert result.returncode == 2
+    assert "Traceback" in result.stderr and "RuntimeError: config missing" in result.stderr
+
+
+def test_breakpoint_stops_with_exit_3():
+    result = cli(
+        "run",
+        "sample_graphs/react_agent.py",
+        "--break-before",
+        "tools",
+        "--headless",
+        "--model",
+        "scripted:fast",
+    )
+    assert result.returncode == 3
+    events = events_of(result.stdout)
+    paused = [e for e in events if e["kind"] == "paused"]
+    assert paused and paused[-1]["reason"] == "breakpoint" and paused[-1]["next"] == ["tools"]
+
+
+def test_resume_answers_an_interrupt_on_a_persistent_thread(tmp_path):
+    db = f"sqlite:{tmp_path / 'review.db'}"
+    common = [
+        "run",
+        "sample_graphs/human_review.py",
+        "--headless",
+        "--checkpointer",
+        db,
+        "--thread",
+        "t1",
+        "--model",
+        "scripted:fast",
+    ]
+    first = cli(*common)
+    assert first.returncode == 3
+    interrupted = [e for e in events_of(first.stdout) if e["kind"] == "interrupted"]
+    assert interrupted[0]["interrupts"][0]["value"]["question"].startswith("Approve")
+    second = cli(*common, "--resume", "approve")
+    assert second.returncode == 0, second.stderr
+    events = events_of(second.stdout)
+    assert events[0]["kind"] == "resumed" and events[0]["value"] == "approve"
+    assert events[-1]["values"]["approved"] is True
+    third = cli(*common, "--resume", "approve")
+    assert third.returncode == 2
+    assert "no interrupt is waiting for an answer" in third.stderr
+
+
+def test_ctrl_c_cancels_with_130_and_valid_jsonl(tmp_path):
+    out = tmp_path / "run.jsonl"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LANGGRAPH_TUI_")}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tui",
+            "run",
+            "sample_graphs/joke.py",
+            "--headless",
+            "--jsonl",
+            str(out),
+            "--model",
+            "scripted:20",
+        ],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if out.exists() and '"kind": "token"' in out.read_text():
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=15) == 130
+    events = events_of(out.read_text())
+    assert events[-1]["kind"] == "run_finished" and events[-1]["status"] == "cancelled"
+    assert any(e["kind"] == "token" for e in events)
+
+
+def test_replay_headless_reprints_a_recording(tmp_path):
+    out = tmp_path / "run.jsonl"
+    assert (
+        cli(
+            "run",
+            "sample_graphs/joke.py",
+            "--headless",
+            "--jsonl",
+            str(out),
+            "--model",
+            "scripted:fast",
+        ).returncode
+        == 0
+    )
+    replay = cli("replay", str(out), "--headless")
+    assert replay.returncode == 0
+    assert events_of(replay.stdout) == events_of(out.read_text())
+
+
+def test_module_entry_point_and_console_script_agree():
+    module = cli("--help")
+    assert module.returncode == 0
+    script = Path(sys.executable).parent / "langgraph-tui"
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert result.stdout.replace("langgraph-tui", "") == module.stdout.replace("langgraph-tui", "")
+
+
+def test_samples_langgraph_json_lists_every_sample():
+    config = json.loads((SAMPLES / "langgraph.json").read_text())
+    files = {p.stem for p in SAMPLES.glob("*.py") if not p.stem.startswith("_")}
+    assert set(config["graphs"]) == files

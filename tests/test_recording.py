@@ -1,0 +1,56 @@
+"""Recordings: events survive the round trip, and a torn last line is tolerated."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.engine.events import Checkpoint, RunFinished, Token, event_from_dict
+from tui.engine.recording import JsonlWriter, RecordingError, read_events
+
+
+def test_round_trip_keeps_every_field(tmp_path):
+    path = tmp_path / "r.jsonl"
+    writer = JsonlWriter.to_path(path)
+    events = [
+        Token(seq=0, t=0.5, ns=("sub:1",), node="n", text="[bold]x[/]\x1b[2J", message_id="m"),
+        Checkpoint(
+            seq=1, t=0.6, step=2, checkpoint_id="c", parent_id=None, next=["a"], values={"k": [1]}
+        ),
+        RunFinished(seq=2, t=0.7, status="done", values={"k": [1]}),
+    ]
+    for event in events:
+        writer(event)
+    writer.close()
+    raw = path.read_text()
+    assert "\x1b" not in raw  # control characters stay escaped in the file
+    assert list(read_events(path)) == events
+
+
+def test_torn_last_line_is_skipped_but_a_bad_middle_line_is_an_error(tmp_path):
+    path = tmp_path / "r.jsonl"
+    good = '{"seq": 0, "t": 0, "kind": "values", "ns": [], "values": {}}'
+    path.write_text(good + "\n" + '{"seq": 1, "t": 0, "kind": "val')
+    assert len(list(read_events(path))) == 1
+    path.write_text('{"oops"\n' + good + "\n")
+    with pytest.raises(RecordingError, match="line 1"):
+        list(read_events(path))
+
+
+def test_unknown_fields_are_ignored_for_forward_compatibility():
+    event = event_from_dict({"seq": 3, "t": 1, "kind": "values", "ns": [], "values": {}, "new": 1})
+    assert event.seq == 3
+
+
+def test_writer_survives_a_closed_reader():
+    class Broken:
+        closed = False
+
+        def write(self, _):
+            raise BrokenPipeError
+
+        def flush(self):
+            pass
+
+    writer = JsonlWriter(Broken())
+    writer(RunFinished(status="done"))
+    assert isinstance(writer.broken, BrokenPipeError)
