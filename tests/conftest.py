@@ -7,7 +7,7 @@ import pytest
 from tests.helpers import SAMPLES, TEST_GRAPHS, EventLog
 from tui import models
 from tui.engine.clock import FrozenClock
-from tui.engine.session import Session, SessionOptions
+from tui.engine.session import NO_INPUT, Session, SessionOptions
 from tui.loading import load_graph
 
 
@@ -39,7 +39,10 @@ def open_session():
         if frozen:
             opts.clock = FrozenClock()
         session = Session(
-            loaded.graph, name=loaded.name, default_input=loaded.default_input, options=opts
+            loaded.graph,
+            name=loaded.name,
+            default_input=loaded.default_input if loaded.has_default_input else NO_INPUT,
+            options=opts,
         )
         opened.append(session)
         return session, EventLog(session)

@@ -215,6 +215,7 @@ def _run(args: argparse.Namespace) -> int:
 
         app = DebuggerApp(session, spec=spec)
         app.run()
+        app.source.close()  # a reload may have swapped in a new session
         return app.return_code or 0
     finally:
         session.close()

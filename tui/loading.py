@@ -166,8 +166,7 @@ def _import_file(path: Path) -> ModuleType:
         hint = "check the path" if path.suffix == ".py" else "pass a .py file or module:attr"
         raise GraphLoadError(f"graph file not found: {path} ({hint})")
     path = path.resolve()
-    digest = hashlib.sha1(str(path).encode()).hexdigest()[:8]
-    module_name = f"_lgtui_{path.stem}_{digest}"
+    module_name = _module_name_for(path)
     folder = str(path.parent)
     if folder not in sys.path:
         sys.path.insert(0, folder)
@@ -183,6 +182,18 @@ def _import_file(path: Path) -> ModuleType:
         sys.modules.pop(module_name, None)
         raise _import_failure(str(path), exc) from exc
     return module
+
+
+def _module_name_for(path: Path) -> str:
+    """The file's stem, as `python file.py` users see in tracebacks and class names;
+    a unique name only when the stem is taken by a different module."""
+    existing = sys.modules.get(path.stem)
+    if path.stem.isidentifier() and (
+        existing is None or getattr(existing, "__file__", None) == str(path)
+    ):
+        return path.stem
+    digest = hashlib.sha1(str(path).encode()).hexdigest()[:8]
+    return f"_lgtui_{path.stem}_{digest}"
 
 
 def _import_module(name: str) -> ModuleType:

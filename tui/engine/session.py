@@ -244,6 +244,18 @@ class Session:
         ]
         return {"nodes": nodes, "edges": edges}
 
+    def needs_input(self) -> bool:
+        """True when a run could not start without the user giving an input."""
+        return self.default_input is NO_INPUT and self.last_input is NO_INPUT
+
+    def input_keys(self) -> list[str]:
+        """Top-level keys of the graph's input schema (to offer a message box, say)."""
+        try:
+            schema = self._user_graph.get_input_jsonschema()
+        except Exception:
+            return []
+        return list((schema.get("properties") or {}).keys())
+
     def node_names(self) -> list[str]:
         return [n for n in self._user_graph.nodes if not n.startswith("__")]
 

@@ -1,0 +1,1 @@
+"""The Textual debugger. It talks to LangGraph only through an engine session."""

@@ -1,0 +1,404 @@
+"""DebuggerApp: the panes, the keys, and the once-per-frame drain of engine events.
+
+Data flows one way: the session's event queue -> ``RunModel.apply`` (once per frame,
+however many events arrived) -> the panes whose part of the model changed. Keys
+become method calls on the session; the session never calls the app.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from tui.app.model import RunModel
+from tui.app.panes.events import EventsPane
+from tui.app.panes.graph import GraphPane
+from tui.app.panes.state import StatePane
+from tui.app.panes.status_bar import StatusBar
+from tui.app.panes.timeline import Timeline
+from tui.app.panes.tokens import TokenView
+from tui.app.screens.confirm import ConfirmScreen
+from tui.app.screens.help import HelpScreen
+from tui.app.screens.interrupt import InterruptScreen
+from tui.app.screens.node_picker import NodePickerScreen
+from tui.app.screens.run_input import RunInputScreen
+from tui.app.screens.task_detail import TaskDetailScreen
+from tui.app.source import EventSource
+from tui.engine.session import SessionError
+
+FRAME_S = 1 / 30
+MAX_EVENTS_PER_FRAME = 20_000
+
+
+class DebuggerApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "langgraph-tui"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
+    BINDINGS = [
+        Binding("p", "pause", "Pause", tooltip="Pause at the next step boundary (running nodes finish)"),
+        Binding("c", "continue", "Continue", tooltip="Continue a paused, stopped or cancelled run"),
+        Binding("n", "next", "Next", tooltip="Run one superstep, then pause (while running: pause after this step)"),
+        Binding("x", "cancel", "Cancel", tooltip="Stop now; the last finished step stays checkpointed"),
+        Binding("i", "answer", "Answer", tooltip="Answer the pending interrupt (text or JSON)"),
+        Binding("b", "breakpoint", "Break", tooltip="Toggle a breakpoint before the selected node"),
+        Binding("r", "rerun", "Rerun", tooltip="Run the graph again on a new thread"),
+        Binding("f", "follow", "Follow", tooltip="Follow the token stream on or off"),
+        Binding("g", "graph", "Graph", tooltip="Show or hide the graph pane"),
+        Binding("e", "events_filter", "Filter", show=False, tooltip="Cycle the events filter"),
+        Binding("l", "live_state", "Live", show=False, tooltip="Show the latest state again"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys and panes"),
+        Binding("q", "quit_app", "Quit", tooltip="Quit (asks first while a run is going)"),
+    ]
+    # Which keys apply in which status: the footer shows only what makes sense now.
+    KEYS_BY_STATUS = {
+        "pause": {"running"},
+        "cancel": {"running", "pausing"},
+        "continue": {"idle", "paused", "breakpoint", "cancelled", "failed"},
+        "next": {"idle", "running", "paused", "breakpoint", "cancelled", "failed"},
+        "answer": {"interrupted"},
+    }
+
+    def __init__(self, source: EventSource, *, spec: Any = None, autostart: bool = True) -> None:
+        super().__init__()
+        self.source = source
+        self.spec = spec
+        self.autostart = autostart
+        self.model = RunModel()
+        self.model.graph = source.name
+        self.model.thread_id = source.thread_id
+        self._interrupt_open = False
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield Timeline(self.model, id="timeline", classes="pane")
+                yield StatePane(id="state", classes="pane")
+            with Vertical(id="right"):
+                yield TokenView(self.model, id="tokens", classes="pane")
+                yield EventsPane(self.model, id="events", classes="pane")
+            yield GraphPane(id="graph", classes="pane")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        # Held once: the frame timer can outlive the widgets by a tick at shutdown,
+        # and a query per pane per frame is work for nothing.
+        self.timeline = self.query_one(Timeline)
+        self.tokens = self.query_one(TokenView)
+        self.events_pane = self.query_one(EventsPane)
+        self.state_pane = self.query_one(StatePane)
+        self.graph_pane = self.query_one(GraphPane)
+        self.status_bar = self.query_one(StatusBar)
+        self.timeline.border_title = Text("Timeline")
+        self.tokens.border_title = Text("Live tokens")
+        self._graph_structure()
+        self._refresh_panes(set(self.model.take_dirty()) | {"status"})
+        self.set_interval(FRAME_S, self._drain)
+        if self.autostart:
+            self.call_after_refresh(self._autostart)
+
+    def _autostart(self) -> None:
+        if self.source.status != "idle" or getattr(self.source, "read_only", False):
+            return
+        if self.source.needs_input():
+            self._ask_input(lambda value: self._run_op(lambda: self.source.start(value)))
+        else:
+            self._run_op(self.source.start)
+
+    def _graph_structure(self) -> None:
+        graph = self.graph_pane
+        try:
+            graph.set_structure(self.source.graph_structure(), self.source.graph_structure(xray=True))
+        except Exception as exc:  # a graph that cannot draw itself is still debuggable
+            graph.border_title = Text(f"Graph (cannot draw: {type(exc).__name__})")
+
+    # -- the per-frame drain -------------------------------------------------------------
+
+    def _drain(self) -> None:
+        events = self.source.drain(MAX_EVENTS_PER_FRAME)
+        if events:
+            self.model.apply(events)
+            for event in events:
+                if event.kind == "notice":
+                    self.notify(event.text, severity="warning" if event.level != "error" else "error", timeout=6)
+                elif event.kind == "run_failed":
+                    message = event.hint or f"{event.type}: {event.error}"
+                    self.notify(message, title="run failed", severity="error", timeout=8)
+            if any(e.kind == "interrupted" for e in events):
+                self.call_after_refresh(self.action_answer)
+        self._refresh_panes(self.model.take_dirty())
+
+    def _refresh_panes(self, dirty: set[str]) -> None:
+        now = self.source.now()
+        timeline = self.timeline
+        if dirty & {"tasks", "status"}:
+            timeline.sync(now, set(self.source.interrupt_before))
+        else:
+            timeline.tick(now)
+        if "tokens" in dirty:
+            self.tokens.sync()
+        if "log" in dirty:
+            self.events_pane.sync()
+        state = self.state_pane
+        if "state" in dirty and not state.pinned:
+            self._show_live_state()
+        if dirty & {"graph", "tasks", "status"}:
+            self._mark_graph()
+        self._update_status(now)
+
+    def _update_status(self, now: float) -> None:
+        bar = self.status_bar
+        model = self.model
+        if bar.status != model.status:
+            self.refresh_bindings()
+        bar.graph = model.graph or self.source.name
+        bar.thread_id = model.thread_id or self.source.thread_id
+        bar.model_label = model.model_label or ""
+        bar.step = model.step
+        bar.status = model.status
+        bar.detail = model.status_detail
+        bar.tokens = model.tokens_out
+        bar.rate = model.tokens_per_second(now)
+        bar.elapsed = model.elapsed(now)
+        bar.follow = self.tokens.follow
+
+    def _show_live_state(self) -> None:
+        info = self.model.latest_checkpoint()
+        self.state_pane.show(info, self.model.parent_values(info) if info else None, pinned=False)
+
+    def _mark_graph(self) -> None:
+        model = self.model
+        inner_running = {row.node for row in model.tasks.values() if row.status == "running" and row.ns}
+        visited = {row.node for row in model.tasks.values() if not row.ns}
+        stopped = model.status in ("paused", "breakpoint", "interrupted", "cancelled", "failed")
+        self.graph_pane.update_marks(
+            running=model.running_nodes(),
+            visited=visited,
+            next_nodes=model.next if stopped else [],
+            breakpoints=set(self.source.interrupt_before),
+            inner_running=inner_running,
+        )
+
+    # -- pane messages ---------------------------------------------------------------------
+
+    def on_timeline_row_highlighted(self, message: Timeline.RowHighlighted) -> None:
+        row = message.row
+        if row is None:
+            return
+        info = self.model.checkpoint_after(row)
+        latest = self.model.latest_checkpoint()
+        pinned = info is not None and (latest is None or info.checkpoint_id != latest.checkpoint_id)
+        if info is None:
+            self.state_pane.show(latest, None, pinned=False, note=f"step {row.step} has no checkpoint yet")
+            return
+        self.state_pane.show(info, self.model.parent_values(info), pinned=pinned)
+
+    def on_timeline_row_selected(self, message: Timeline.RowSelected) -> None:
+        self.push_screen(TaskDetailScreen(message.row))
+
+    def on_token_view_follow_changed(self, message: TokenView.FollowChanged) -> None:
+        self.status_bar.follow = message.follow
+
+    # -- actions: the keys -------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = self.KEYS_BY_STATUS.get(action)
+        if allowed is None:
+            return True
+        if getattr(self.source, "read_only", False):
+            return False
+        return self.model.status in allowed
+
+    def _run_op(self, op: Callable[[], Any], done: str | None = None) -> None:
+        """Call a session operation; report its SessionError (now or later) on screen."""
+        try:
+            result = op()
+        except SessionError as exc:
+            self.notify(str(exc), severity="warning", timeout=4)
+            return
+        if isinstance(result, Future):
+            result.add_done_callback(lambda future: self._report(future, done))
+        elif done:
+            self.notify(done, timeout=3)
+
+    def _report(self, future: Future, done: str | None) -> None:
+        exc = future.exception()
+        if exc is None and not done:
+            return
+        message, severity = (str(exc), "warning") if exc is not None else (done or "", "information")
+        if threading.get_ident() == self._thread_id:
+            self.notify(message, severity=severity, timeout=4)
+        else:
+            self.call_from_thread(self.notify, message, severity=severity, timeout=4)
+
+    def action_pause(self) -> None:
+        self._run_op(self.source.pause)
+
+    def action_continue(self) -> None:
+        if self.model.status == "interrupted":
+            self.action_answer()
+        elif self.source.status == "idle":
+            self._autostart_or_input()
+        else:
+            self._run_op(self.source.resume)
+
+    def _autostart_or_input(self) -> None:
+        if self.source.needs_input():
+            self._ask_input(lambda value: self._run_op(lambda: self.source.start(value)))
+        else:
+            self._run_op(self.source.start)
+
+    def action_next(self) -> None:
+        if self.source.status == "idle" and self.source.needs_input():
+            self._ask_input(lambda value: self._run_op(lambda: self.source.start(value, step=True)))
+        else:
+            self._run_op(self.source.step_once)
+
+    def action_cancel(self) -> None:
+        self._run_op(self.source.cancel)
+
+    def action_rerun(self) -> None:
+        self._run_op(self.source.rerun)
+
+    def action_follow(self) -> None:
+        tokens = self.tokens
+        tokens.set_follow(not tokens.follow)
+
+    def action_graph(self) -> None:
+        wide = self.screen.has_class("-wide")
+        self.screen.toggle_class("hide-graph" if wide else "show-graph")
+
+    def action_events_filter(self) -> None:
+        shown = self.events_pane.cycle_filter()
+        self.notify(f"events: showing {shown}", timeout=2)
+
+    def action_live_state(self) -> None:
+        self._show_live_state()
+
+    def action_breakpoint(self) -> None:
+        node = self._selected_node()
+        if node is not None:
+            self._toggle_breakpoint(node)
+            return
+        nodes = self.source.node_names()
+
+        def picked(choice: str | None) -> None:
+            if choice:
+                self._toggle_breakpoint(choice)
+
+        self.push_screen(NodePickerScreen(nodes, set(self.source.interrupt_before), "Breakpoint before which node?"), picked)
+
+    def _selected_node(self) -> str | None:
+        focused = self.focused
+        graph = self.graph_pane
+        if focused is graph:
+            return graph.highlighted_node()
+        row = self.timeline.selected_row
+        if row is not None and not row.ns:
+            return row.node
+        return None
+
+    def _toggle_breakpoint(self, node: str) -> None:
+        try:
+            on = self.source.toggle_breakpoint(node)
+        except SessionError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        later = " (from the next continue)" if self.source.status in ("running", "pausing") else ""
+        self.notify(f"breakpoint {'set before' if on else 'cleared from'} {node}{later}", timeout=3)
+        self._refresh_panes({"tasks", "graph"})
+
+    def action_answer(self) -> None:
+        if self._interrupt_open:
+            return
+        interrupts = self.model.interrupts
+        if not interrupts or self.model.status != "interrupted":
+            self.notify("no interrupt is waiting for an answer", severity="warning", timeout=3)
+            return
+        self._interrupt_open = True
+
+        def answered(result: tuple[str | None, Any] | None) -> None:
+            self._interrupt_open = False
+            if result is not None:
+                interrupt_id, value = result
+                self._run_op(lambda: self.source.answer(value, interrupt_id))
+
+        self.push_screen(InterruptScreen(interrupts), answered)
+
+    def _ask_input(self, then: Callable[[Any], None]) -> None:
+        def given(value: Any) -> None:
+            if value is not RunInputScreen.CANCELLED:
+                then(value)
+
+        self.push_screen(RunInputScreen(self.source.input_keys(), self.source.name), given)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)]))
+
+    def action_quit_app(self) -> None:
+        if self.source.status not in ("running", "pausing"):
+            self.exit(0)
+            return
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        self.push_screen(ConfirmScreen("A run is going. Quit anyway? Its last checkpoint is kept."), decided)
+
+    # -- command palette -------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action not in ("quit_app",):
+                action = binding.action
+                yield SystemCommand(
+                    f"{binding.description} ({binding.key_display or binding.key})",
+                    binding.tooltip or f"same as pressing {binding.key_display or binding.key}",
+                    lambda action=action: self.run_action(action),
+                )
+        if self.spec is not None:
+            yield SystemCommand("Reload graph from disk", "re-import the graph file and start over", self.reload_graph)
+
+    @work(thread=True, exclusive=True, group="reload")
+    def reload_graph(self) -> None:
+        # Loading imports user code, which can be slow or fail: off the UI thread.
+        from tui.launcher import open_session
+        from tui.loading import GraphLoadError
+
+        try:
+            session, _ = open_session(self.spec)
+        except GraphLoadError as exc:
+            self.call_from_thread(self._load_failed, str(exc))
+            return
+        self.call_from_thread(self._swap_source, session)
+
+    def _load_failed(self, message: str) -> None:
+        self.model._add_log("error", self.source.now(), f"reload failed: {message}")
+        self.notify(message, title="reload failed; the old graph stays", severity="error", timeout=8)
+        self._refresh_panes({"log"})
+
+    def _swap_source(self, session: EventSource) -> None:
+        old = self.source
+        self.source = session
+        old.close()
+        self.model = RunModel()
+        for pane in (self.timeline, self.tokens, self.events_pane):
+            pane.model = self.model
+        self._graph_structure()
+        self.notify("graph reloaded", timeout=3)
+        self._refresh_panes(self.model.take_dirty())
+        self._autostart()

@@ -1,0 +1,99 @@
+"""Updates, custom events, interrupts, errors (with tracebacks): filterable by kind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import RichLog
+
+from tui.app.literal import clock_label, literal, one_line, to_json_text
+from tui.app.model import LOG_KINDS, LogEntry, RunModel
+from tui.app.panes.value_tree import MESSAGE_TYPES, is_message
+from tui.app.traceback_view import user_traceback
+
+FILTERS = ("all", *LOG_KINDS)
+STYLES = {
+    "update": "bold cyan",
+    "custom": "bold blue",
+    "interrupt": "bold magenta",
+    "error": "bold red",
+    "control": "italic",
+}
+BODY_LIMIT = 600
+
+
+def entry_text(entry: LogEntry) -> Text:
+    text = Text()
+    text.append(clock_label(entry.t) + " ", "dim")
+    if entry.ns:
+        text.append("(" + " › ".join(s.partition(":")[0] for s in entry.ns) + ") ", "dim")
+    text.append_text(literal(one_line(entry.title, 200), STYLES.get(entry.kind, "")))
+    if entry.body is not None:
+        if entry.kind == "interrupt":
+            body = to_json_text(entry.body, indent=2)
+        else:
+            body = brief(entry.body)
+        if len(body) > BODY_LIMIT:
+            body = body[:BODY_LIMIT] + f"… ({len(body):,} chars; the state pane has it all)"
+        text.append("\n  ")
+        text.append_text(literal(body, "dim" if entry.kind != "interrupt" else ""))
+    if entry.detail:
+        text.append("\n")
+        text.append_text(literal(user_traceback(entry.detail), "red dim"))
+    return text
+
+
+def brief(value: Any, depth: int = 0) -> str:
+    """A compact one-line reading of a value: messages as 'AIMessage: text…'."""
+    if is_message(value):
+        kind = MESSAGE_TYPES[value["type"]]
+        content = value.get("content")
+        preview = one_line(content if isinstance(content, str) else to_json_text(content, indent=None), 60)
+        calls = [str(c.get("name")) for c in value.get("tool_calls") or []]
+        return f"{kind}: {preview}" + (f" [calls {', '.join(calls)}]" if calls else "")
+    if depth > 2:
+        return "…"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {brief(v, depth + 1)}" for k, v in list(value.items())[:8]) + (", …" if len(value) > 8 else "") + "}"
+    if isinstance(value, list):
+        shown = [brief(v, depth + 1) for v in value[:3]]
+        more = f", … {len(value) - 3} more" if len(value) > 3 else ""
+        return "[" + ", ".join(shown) + more + "]"
+    if isinstance(value, str):
+        return to_json_text(one_line(value, 80), indent=None)
+    return to_json_text(value, indent=None)
+
+
+class EventsPane(RichLog):
+    def __init__(self, model: RunModel, **kwargs) -> None:
+        super().__init__(wrap=True, markup=False, highlight=False, max_lines=4000, **kwargs)
+        self.model = model
+        self.filter = "all"
+        self._written = 0
+
+    def on_mount(self) -> None:
+        self._title()
+
+    def _title(self) -> None:
+        self.border_title = Text(f"Events: {self.filter}  (e: filter)")
+
+    def sync(self) -> None:
+        if self._written > len(self.model.log):  # the model was reset for a new run
+            self.clear()
+            self._written = 0
+        for entry in self.model.log[self._written :]:
+            if self.filter in ("all", entry.kind):
+                self.write(entry_text(entry))
+        self._written = len(self.model.log)
+
+    def cycle_filter(self) -> str:
+        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        self._title()
+        self.clear()
+        self._written = 0
+        self.sync()
+        return self.filter
+
+    def plain_text(self) -> str:
+        return "\n".join(strip.text for strip in self.lines)

@@ -1,0 +1,66 @@
+"""The state inspector: the state at one checkpoint, keys changed by its step marked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+
+from tui.app.literal import one_line, to_json_text
+from tui.app.model import CheckpointInfo
+from tui.app.panes.value_tree import ValueTree
+
+
+def changed_keys(values: Any, before: Any) -> set[str]:
+    """Top-level keys whose value differs from the parent checkpoint's."""
+    if not isinstance(values, dict) or not isinstance(before, dict):
+        return set()
+    return {key for key, value in values.items() if key not in before or before[key] != value}
+
+
+class CopyableTree(ValueTree):
+    BINDINGS = [Binding("y", "copy_json", "Copy JSON")]
+
+    def action_copy_json(self) -> None:
+        picked = self.selected_value()
+        path, value = picked if picked is not None else ((), self.value)
+        payload = to_json_text(value)
+        self.app.copy_to_clipboard(payload)
+        where = ".".join(str(p) for p in path) or "the whole value"
+        self.notify(f"copied {where} as JSON ({len(payload):,} chars)", timeout=3)
+
+
+class StatePane(Vertical):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.shown: CheckpointInfo | None = None
+        self.pinned = False
+
+    def compose(self) -> ComposeResult:
+        yield CopyableTree(id="state-tree")
+
+    def on_mount(self) -> None:
+        self.border_title = Text("State")
+
+    @property
+    def value_tree(self) -> CopyableTree:
+        return self.query_one(CopyableTree)
+
+    def show(self, info: CheckpointInfo | None, before: Any, *, pinned: bool, note: str = "") -> None:
+        self.pinned = pinned
+        if info is None:
+            self.shown = None
+            self.border_title = Text("State (no checkpoint yet)")
+            self.value_tree.show({})
+            return
+        if self.shown is not None and self.shown.checkpoint_id == info.checkpoint_id and self.shown.values is info.values:
+            return
+        self.shown = info
+        where = " › ".join(s.partition(":")[0] for s in info.ns)
+        title = f"State @ step {info.step}" + (f" in {where}" if where else "")
+        title += f" · {note}" if note else (" · pinned (l: live)" if pinned else " · live")
+        self.border_title = Text(one_line(title, 80))
+        self.value_tree.show(info.values, changed=changed_keys(info.values, before))

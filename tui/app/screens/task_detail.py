@@ -1,0 +1,72 @@
+"""One task in full: its input, result or error with traceback, and its LLM calls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label
+
+from tui.app.literal import duration_label, one_line
+from tui.app.model import TaskRow
+from tui.app.panes.state import CopyableTree
+
+
+def task_value(row: TaskRow) -> dict[str, Any]:
+    value: dict[str, Any] = {
+        "node": row.node,
+        "step": row.step,
+        "status": row.status,
+        "duration": duration_label(row.duration_s),
+        "input": row.input,
+    }
+    if row.ns:
+        value["subgraph"] = list(row.ns)
+    if row.error:
+        value["error"] = row.error
+        value["traceback"] = row.traceback
+    else:
+        value["result"] = row.result
+    if row.calls:
+        value["llm_calls"] = [
+            {
+                "model": c.model,
+                "status": c.status,
+                "input_tokens": c.input_tokens,
+                "output_tokens": c.output_tokens,
+                "ttft_s": None if c.ttft_s is None else round(c.ttft_s, 3),
+                "tokens_per_s": None if c.tokens_per_s is None else round(c.tokens_per_s, 1),
+            }
+            for c in row.calls
+        ]
+    return value
+
+
+class TaskDetailScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q", "close", "Close")]
+
+    def __init__(self, row: TaskRow) -> None:
+        super().__init__()
+        self.row = row
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="detail", classes="dialog wide"):
+            title = f"{self.row.node} · step {self.row.step} · {self.row.status}"
+            yield Label(Text(one_line(title, 100), "bold"), classes="dialog-title")
+            yield Label(Text("enter expands · y copies the selected value as JSON · esc closes", "dim"))
+            yield CopyableTree(id="task-tree")
+
+    def on_mount(self) -> None:
+        tree = self.query_one(CopyableTree)
+        tree.show(task_value(self.row))
+        for node in tree.root.children:
+            if node.data is not None and node.data.path[:1] in (("input",), ("error",), ("result",)):
+                node.expand()
+        tree.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
