@@ -462,7 +462,10 @@ class Session:
         reason = run.control.drain_reason or "pause"
         next_nodes = list(state.next) if state else []
         self._emit(Paused(step=_step_of(state), next=next_nodes, reason=reason), run.generation)
-        self._set_status("paused", reason, run.generation)
+        detail = "one step done" if reason == "step" else "at a step boundary"
+        if next_nodes:
+            detail += f"; next: {', '.join(next_nodes)}"
+        self._set_status("paused", detail, run.generation)
         self._emit(RunFinished(status="paused", values=self._values(state)), run.generation)
 
     async def _finish_cancelled(self, graph: Pregel, config: dict[str, Any], run: _Run) -> None:

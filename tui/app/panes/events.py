@@ -51,8 +51,9 @@ def brief(value: Any, depth: int = 0) -> str:
         content = value.get("content")
         preview = one_line(content if isinstance(content, str) else to_json_text(content, indent=None), 60)
         calls = [str(c.get("name")) for c in value.get("tool_calls") or []]
-        return f"{kind}: {preview}" + (f" [calls {', '.join(calls)}]" if calls else "")
-    if depth > 2:
+        head = f"{kind}: {preview}" if preview else kind
+        return head + (f" [calls {', '.join(calls)}]" if calls else "")
+    if depth > 3:
         return "…"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {brief(v, depth + 1)}" for k, v in list(value.items())[:8]) + (", …" if len(value) > 8 else "") + "}"
@@ -61,7 +62,9 @@ def brief(value: Any, depth: int = 0) -> str:
         more = f", … {len(value) - 3} more" if len(value) > 3 else ""
         return "[" + ", ".join(shown) + more + "]"
     if isinstance(value, str):
-        return to_json_text(one_line(value, 80), indent=None)
+        # one_line already made control characters visible; JSON-quoting would
+        # escape those backslashes a second time.
+        return '"' + one_line(value, 80) + '"'
     return to_json_text(value, indent=None)
 
 
