@@ -10,7 +10,9 @@ from textual.pilot import Pilot
 from tui.app.app import DebuggerApp
 
 
-async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 15.0, what: str = "") -> None:
+async def wait_until(
+    pilot: Pilot, condition: Callable[[], bool], timeout: float = 15.0, what: str = ""
+) -> None:
     """Let the app run (and drain its events) until ``condition`` holds."""
     deadline = time.monotonic() + timeout
     while not condition():
@@ -26,3 +28,19 @@ async def wait_status(pilot: Pilot, *statuses: str, timeout: float = 15.0) -> No
     assert isinstance(app, DebuggerApp)
     await wait_until(pilot, lambda: app.model.status in statuses, timeout, f"status in {statuses}")
     await pilot.pause()
+
+
+async def wait_modal(pilot: Pilot, screen_type: type, timeout: float = 15.0) -> None:
+    """Wait until a modal of ``screen_type`` is up and has focused its widget (keys
+    typed before that would go nowhere)."""
+    app = pilot.app
+    await wait_until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, screen_type)
+            and app.focused is not None
+            and app.focused.screen is app.screen
+        ),
+        timeout,
+        f"{screen_type.__name__} with focus",
+    )

@@ -25,10 +25,15 @@ async def test_markup_graph_shows_everything_literally(open_session):
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_status(pilot, "done")
         tokens = app.query_one(TokenView).plain_text()
-        assert "[bold red]boom[/] then a lone [/ and \\x1b[2J and [link=http://x]y[/link] end" in tokens
+        assert (
+            "[bold red]boom[/] then a lone [/ and \\x1b[2J and [link=http://x]y[/link] end"
+            in tokens
+        )
         tree = app.state_pane.value_tree
         labels = {str(node.data.path[0]): node.label for node in tree.root.children}
-        assert labels["note"].plain.startswith('● note: "[link=http://x]y[/link] and \\x1b[2J and [/')
+        assert labels["note"].plain.startswith(
+            '● note: "[link=http://x]y[/link] and \\x1b[2J and [/'
+        )
         for label in labels.values():
             assert all("link" not in str(span.style) for span in label.spans)
         assert "[bold]not bold[/bold]" in app.events_pane.plain_text()

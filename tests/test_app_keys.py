@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from textual.widgets import OptionList
 
-from tests.app_helpers import wait_status, wait_until
+from tests.app_helpers import wait_modal, wait_status, wait_until
 from tui import models
 from tui.app.app import DebuggerApp
 from tui.app.panes.events import EventsPane
@@ -18,6 +19,7 @@ from tui.app.panes.tokens import TokenView
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.interrupt import InterruptScreen
+from tui.app.screens.model_picker import ModelPickerScreen
 from tui.app.screens.node_picker import NodePickerScreen
 from tui.app.screens.run_input import RunInputScreen
 from tui.app.screens.task_detail import TaskDetailScreen
@@ -46,7 +48,8 @@ async def test_a_run_fills_every_pane(open_session):
         assert bar.status == "done" and bar.tokens == app.model.tokens_out > 0
 
 
-async def test_pause_then_continue_finishes_the_run(open_session):
+async def test_pause_then_continue_finishes_the_run(open_session, monkeypatch):
+    monkeypatch.setenv("LGTUI_TEST_STEP_DELAY", "0.8")
     session, _ = open_session("slow_steps")
     app = DebuggerApp(session)
     async with app.run_test(size=SIZE) as pilot:
@@ -68,7 +71,9 @@ async def test_next_runs_exactly_one_step_each_press(open_session):
         assert app.model.status == "idle"
         for expected in (["one"], ["one", "two"]):
             await pilot.press("n")
-            await wait_until(pilot, lambda e=expected: root_nodes(app) == e and app.model.status == "paused")
+            await wait_until(
+                pilot, lambda e=expected: root_nodes(app) == e and app.model.status == "paused"
+            )
         assert app.model.next == ["three"]
         await pilot.press("n")
         await wait_status(pilot, "done")
@@ -76,7 +81,7 @@ async def test_next_runs_exactly_one_step_each_press(open_session):
 
 
 async def test_cancel_mid_stream_leaves_a_resumable_checkpoint(open_session):
-    models.set_active_model(models.parse_model_spec("scripted:100"))
+    models.set_active_model(models.parse_model_spec("scripted:30"))
     session, _ = open_session("joke")
     app = DebuggerApp(session)
     async with app.run_test(size=SIZE) as pilot:
@@ -96,9 +101,11 @@ async def test_breakpoint_stops_before_the_node(open_session):
     app = DebuggerApp(session, autostart=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("b")  # nothing selected yet: a node picker opens
-        await wait_until(pilot, lambda: isinstance(app.screen, NodePickerScreen))
+        await wait_modal(pilot, NodePickerScreen)
         await pilot.press("down", "enter")  # agent, tools -> tools
-        await wait_until(pilot, lambda: session.interrupt_before == ["tools"], what="breakpoint set")
+        await wait_until(
+            pilot, lambda: session.interrupt_before == ["tools"], what="breakpoint set"
+        )
         await pilot.press("c")
         await wait_status(pilot, "breakpoint")
         assert root_nodes(app) == ["agent"]
@@ -134,7 +141,7 @@ async def test_interrupt_modal_opens_by_itself_and_answers(open_session):
     session, _ = open_session("human_review")
     app = DebuggerApp(session)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, InterruptScreen), what="interrupt modal")
+        await wait_modal(pilot, InterruptScreen)
         assert app.query_one(StatusBar).status == "interrupted"
         await pilot.press(*"approve")
         await pilot.press("enter")
@@ -147,12 +154,12 @@ async def test_interrupt_can_be_answered_later_with_json(open_session):
     session, _ = open_session("human_review")
     app = DebuggerApp(session)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, InterruptScreen))
+        await wait_modal(pilot, InterruptScreen)
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, InterruptScreen)
         await pilot.press("i")
-        await wait_until(pilot, lambda: isinstance(app.screen, InterruptScreen))
+        await wait_modal(pilot, InterruptScreen)
         answer = json.dumps({"approved": False, "draft": "Shorter."})
         await pilot.press(*answer)
         await pilot.press("enter")
@@ -202,7 +209,7 @@ async def test_a_failed_node_shows_its_error_and_the_app_stays_up(open_session):
         await wait_status(pilot, "failed")
         log = app.query_one(EventsPane).plain_text()
         assert "fetch failed: UpstreamUnavailable" in log
-        assert 'raise UpstreamUnavailable(f"{state[\'url\']} answered 503' in log
+        assert "raise UpstreamUnavailable(f\"{state['url']} answered 503" in log
         await pilot.press("c")  # retry from the checkpoint
         await wait_status(pilot, "failed")
         assert root_nodes(app).count("fetch") == 1  # the resumed task replaces its row
@@ -226,7 +233,8 @@ async def test_blocking_node_keeps_the_ui_responsive_and_cancel_works(open_sessi
         assert any("blocked" in entry.title for entry in app.model.log)
 
 
-async def test_quit_asks_first_while_a_run_is_going(open_session):
+async def test_quit_asks_first_while_a_run_is_going(open_session, monkeypatch):
+    monkeypatch.setenv("LGTUI_TEST_STEP_DELAY", "0.5")
     session, _ = open_session("slow_steps")
     app = DebuggerApp(session)
     async with app.run_test(size=SIZE) as pilot:
@@ -274,7 +282,7 @@ async def test_asks_for_input_when_the_graph_has_none(open_session):
     session, _ = open_session("only_one")
     app = DebuggerApp(session)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, RunInputScreen))
+        await wait_modal(pilot, RunInputScreen)
         await pilot.press(*"{oops")
         await pilot.press("enter")
         await pilot.pause()
@@ -289,7 +297,7 @@ async def test_message_graphs_take_a_plain_message(open_session):
     session.default_input = NO_INPUT  # as if the graph came without a default input
     app = DebuggerApp(session)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, RunInputScreen))
+        await wait_modal(pilot, RunInputScreen)
         await pilot.press(*"Weather in Lima?", "enter")
         await wait_status(pilot, "done")
         assert "Lima" in app.model.values["messages"][-1]["content"]
@@ -317,7 +325,17 @@ async def test_command_palette_offers_every_key(open_session):
     app = DebuggerApp(session, autostart=False)
     async with app.run_test(size=SIZE) as pilot:
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        for name in ("Pause (p)", "Continue (c)", "Next (n)", "Cancel (x)", "Break (b)", "Answer (i)", "Rerun (r)", "Follow (f)", "Help (?)"):
+        for name in (
+            "Pause (p)",
+            "Continue (c)",
+            "Next (n)",
+            "Cancel (x)",
+            "Break (b)",
+            "Answer (i)",
+            "Rerun (r)",
+            "Follow (f)",
+            "Help (?)",
+        ):
             assert name in titles
         await pilot.pause()
 
@@ -326,8 +344,55 @@ async def test_keys_that_do_not_apply_are_hidden_from_the_footer(open_session):
     session, _ = open_session("human_review")
     app = DebuggerApp(session)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, InterruptScreen))
+        await wait_modal(pilot, InterruptScreen)
         await pilot.press("escape")
         assert app.check_action("answer", ()) is True
         assert app.check_action("pause", ()) is False
         assert app.check_action("cancel", ()) is False
+
+
+async def test_switch_model_from_the_palette_when_ollama_is_down(open_session, monkeypatch):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("OLLAMA_HOST", f"127.0.0.1:{port}")
+    session, _ = open_session("joke", model_switchable=True)
+    app = DebuggerApp(session, autostart=False)
+    async with app.run_test(size=SIZE) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Switch model" in titles
+        await app.run_action("switch_model")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, ModelPickerScreen) and app.screen.query(OptionList),
+        )
+        options = app.screen.query_one(OptionList)
+        await wait_until(
+            pilot,
+            lambda: (
+                "-problem"
+                in [options.get_option_at_index(i).id for i in range(options.option_count)]
+            ),
+        )
+        problem = options.get_option("-problem").prompt.plain
+        assert (
+            problem
+            == f"Ollama is not running at http://127.0.0.1:{port}; start it with `ollama serve`"
+        )
+        options.highlighted = options.get_option_index("scripted")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert models.active_model().label == "scripted:default"
+        assert app.status_bar.model_label == "scripted:default"
+        await pilot.press("c")
+        await wait_status(pilot, "done")
+        assert app.model.model_label == "scripted:default"
+
+
+async def test_switch_model_is_not_offered_for_graphs_with_their_own_model(open_session):
+    session, _ = open_session("slow_steps")
+    app = DebuggerApp(session, autostart=False)
+    async with app.run_test(size=SIZE):
+        assert "Switch model" not in [c.title for c in app.get_system_commands(app.screen)]

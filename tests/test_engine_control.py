@@ -72,7 +72,7 @@ def test_step_over_parallel_workers_runs_the_whole_step(open_session):
 
 
 def test_cancel_mid_stream_keeps_the_last_checkpoint_and_resumes(open_session):
-    models.set_active_model(models.parse_model_spec("scripted:200"))
+    models.set_active_model(models.parse_model_spec("scripted:50"))
     session, log = open_session("joke")
     session.start().result(5)
     log.wait_for(lambda e: e.kind == "token" and e.text)

@@ -211,14 +211,29 @@ def _run(args: argparse.Namespace) -> int:
         _check_breakpoints(session, spec.interrupt_before + spec.interrupt_after)
         if args.headless:
             return run_headless(session, spec)
-        from tui.app.app import DebuggerApp
-
-        app = DebuggerApp(session, spec=spec)
-        app.run()
-        app.source.close()  # a reload may have swapped in a new session
-        return app.return_code or 0
+        return _run_tui(session, spec)
     finally:
         session.close()
+
+
+def _run_tui(session: Any, spec: Any) -> int:
+    from tui.app.app import DebuggerApp
+    from tui.engine.recording import JsonlWriter
+
+    recorder = None
+    if spec.jsonl:
+        # The TUI records too: every event, flushed as it comes, so the file is
+        # whole up to the last event whatever happens to the app.
+        recorder = JsonlWriter.to_path(spec.jsonl)
+        session.add_listener(recorder)
+    app = DebuggerApp(session, spec=spec)
+    try:
+        app.run()
+    finally:
+        app.source.close()  # a reload may have swapped in a new session
+        if recorder is not None:
+            recorder.close()
+    return app.return_code or 0
 
 
 def _check_breakpoints(session: Any, nodes: list[str]) -> None:

@@ -41,6 +41,7 @@ def open_session(spec: RunSpec, *, clock: Clock | None = None) -> tuple[Session,
         interrupt_after=list(spec.interrupt_after),
         recursion_limit=spec.recursion_limit,
         model_label=spec.model.label,
+        model_switchable=bool(loaded.extra.get("model_switchable")),
     )
     if clock is not None:
         options.clock = clock

@@ -266,7 +266,7 @@ def _from_module(
         obj, label = getattr(module, candidates[0]), f"{where}:{candidates[0]}"
     graph = _as_graph(obj, label)
     default, has_default = _default_input(module)
-    return LoadedGraph(
+    loaded = LoadedGraph(
         name=name,
         graph=graph,
         spec=spec,
@@ -274,6 +274,12 @@ def _from_module(
         has_default_input=has_default,
         source=source,
     )
+    # Graphs that take their model from tui.models (the samples) follow --model and
+    # the TUI's "Switch model"; for any other graph those would do nothing.
+    loaded.extra["model_switchable"] = any(
+        getattr(value, "__module__", None) == "tui.models" for value in vars(module).values()
+    )
+    return loaded
 
 
 def _graph_candidates(module: ModuleType) -> list[str]:

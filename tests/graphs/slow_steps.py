@@ -2,11 +2,13 @@
 
 import asyncio
 import operator
+import os
 from typing import Annotated, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 
-DELAY_S = 0.15
+# Tests that must catch a node mid-flight on screen slow it down through the env.
+DELAY_S = float(os.environ.get("LGTUI_TEST_STEP_DELAY", "0.15"))
 
 
 class State(TypedDict, total=False):

@@ -30,6 +30,7 @@ from tui.app.panes.tokens import TokenView
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.interrupt import InterruptScreen
+from tui.app.screens.model_picker import ModelPickerScreen
 from tui.app.screens.node_picker import NodePickerScreen
 from tui.app.screens.run_input import RunInputScreen
 from tui.app.screens.task_detail import TaskDetailScreen
@@ -45,10 +46,19 @@ class DebuggerApp(App[int]):
     TITLE = "langgraph-tui"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
     BINDINGS = [
-        Binding("p", "pause", "Pause", tooltip="Pause at the next step boundary (running nodes finish)"),
+        Binding(
+            "p", "pause", "Pause", tooltip="Pause at the next step boundary (running nodes finish)"
+        ),
         Binding("c", "continue", "Continue", tooltip="Continue a paused, stopped or cancelled run"),
-        Binding("n", "next", "Next", tooltip="Run one superstep, then pause (while running: pause after this step)"),
-        Binding("x", "cancel", "Cancel", tooltip="Stop now; the last finished step stays checkpointed"),
+        Binding(
+            "n",
+            "next",
+            "Next",
+            tooltip="Run one superstep, then pause (while running: pause after this step)",
+        ),
+        Binding(
+            "x", "cancel", "Cancel", tooltip="Stop now; the last finished step stays checkpointed"
+        ),
         Binding("i", "answer", "Answer", tooltip="Answer the pending interrupt (text or JSON)"),
         Binding("b", "breakpoint", "Break", tooltip="Toggle a breakpoint before the selected node"),
         Binding("r", "rerun", "Rerun", tooltip="Run the graph again on a new thread"),
@@ -120,7 +130,9 @@ class DebuggerApp(App[int]):
     def _graph_structure(self) -> None:
         graph = self.graph_pane
         try:
-            graph.set_structure(self.source.graph_structure(), self.source.graph_structure(xray=True))
+            graph.set_structure(
+                self.source.graph_structure(), self.source.graph_structure(xray=True)
+            )
         except Exception as exc:  # a graph that cannot draw itself is still debuggable
             graph.border_title = Text(f"Graph (cannot draw: {type(exc).__name__})")
 
@@ -132,7 +144,11 @@ class DebuggerApp(App[int]):
             self.model.apply(events)
             for event in events:
                 if event.kind == "notice":
-                    self.notify(event.text, severity="warning" if event.level != "error" else "error", timeout=6)
+                    self.notify(
+                        event.text,
+                        severity="warning" if event.level != "error" else "error",
+                        timeout=6,
+                    )
                 elif event.kind == "run_failed":
                     message = event.hint or f"{event.type}: {event.error}"
                     self.notify(message, title="run failed", severity="error", timeout=8)
@@ -165,7 +181,13 @@ class DebuggerApp(App[int]):
             self.refresh_bindings()
         bar.graph = model.graph or self.source.name
         bar.thread_id = model.thread_id or self.source.thread_id
-        bar.model_label = model.model_label or ""
+        # The running run's model while it runs; otherwise the one the next run uses.
+        upcoming = getattr(self.source, "model_label", None)
+        bar.model_label = (
+            model.model_label
+            if self.source.status in ("running", "pausing")
+            else upcoming or model.model_label
+        ) or ""
         bar.step = model.step
         bar.status = model.status
         bar.detail = model.status_detail
@@ -180,7 +202,9 @@ class DebuggerApp(App[int]):
 
     def _mark_graph(self) -> None:
         model = self.model
-        inner_running = {row.node for row in model.tasks.values() if row.status == "running" and row.ns}
+        inner_running = {
+            row.node for row in model.tasks.values() if row.status == "running" and row.ns
+        }
         visited = {row.node for row in model.tasks.values() if not row.ns}
         stopped = model.status in ("paused", "breakpoint", "interrupted", "cancelled", "failed")
         self.graph_pane.update_marks(
@@ -201,7 +225,9 @@ class DebuggerApp(App[int]):
         latest = self.model.latest_checkpoint()
         pinned = info is not None and (latest is None or info.checkpoint_id != latest.checkpoint_id)
         if info is None:
-            self.state_pane.show(latest, None, pinned=False, note=f"step {row.step} has no checkpoint yet")
+            self.state_pane.show(
+                latest, None, pinned=False, note=f"step {row.step} has no checkpoint yet"
+            )
             return
         self.state_pane.show(info, self.model.parent_values(info), pinned=pinned)
 
@@ -237,7 +263,9 @@ class DebuggerApp(App[int]):
         exc = future.exception()
         if exc is None and not done:
             return
-        message, severity = (str(exc), "warning") if exc is not None else (done or "", "information")
+        message, severity = (
+            (str(exc), "warning") if exc is not None else (done or "", "information")
+        )
         if threading.get_ident() == self._thread_id:
             self.notify(message, severity=severity, timeout=4)
         else:
@@ -298,7 +326,12 @@ class DebuggerApp(App[int]):
             if choice:
                 self._toggle_breakpoint(choice)
 
-        self.push_screen(NodePickerScreen(nodes, set(self.source.interrupt_before), "Breakpoint before which node?"), picked)
+        self.push_screen(
+            NodePickerScreen(
+                nodes, set(self.source.interrupt_before), "Breakpoint before which node?"
+            ),
+            picked,
+        )
 
     def _selected_node(self) -> str | None:
         focused = self.focused
@@ -356,7 +389,9 @@ class DebuggerApp(App[int]):
             if yes:
                 self.exit(0)
 
-        self.push_screen(ConfirmScreen("A run is going. Quit anyway? Its last checkpoint is kept."), decided)
+        self.push_screen(
+            ConfirmScreen("A run is going. Quit anyway? Its last checkpoint is kept."), decided
+        )
 
     # -- command palette -------------------------------------------------------------------
 
@@ -370,8 +405,36 @@ class DebuggerApp(App[int]):
                     binding.tooltip or f"same as pressing {binding.key_display or binding.key}",
                     lambda action=action: self.run_action(action),
                 )
+        if getattr(self.source, "model_switchable", False):
+            yield SystemCommand(
+                "Switch model",
+                "pick the chat model for the next run (Ollama's pulled models listed)",
+                self.action_switch_model,
+            )
         if self.spec is not None:
-            yield SystemCommand("Reload graph from disk", "re-import the graph file and start over", self.reload_graph)
+            yield SystemCommand(
+                "Reload graph from disk",
+                "re-import the graph file and start over",
+                self.reload_graph,
+            )
+
+    def action_switch_model(self) -> None:
+        from tui.models import active_model, ollama_base_url
+
+        current = active_model()
+        url = ollama_base_url(current.base_url if current.provider == "ollama" else None)
+
+        def chosen(label: str | None) -> None:
+            if not label:
+                return
+            try:
+                applied = self.source.set_model(label)
+            except SessionError as exc:
+                self.notify(str(exc), severity="warning")
+                return
+            self.notify(f"model: {applied} from the next run (r runs again)", timeout=4)
+
+        self.push_screen(ModelPickerScreen(current.label, url), chosen)
 
     @work(thread=True, exclusive=True, group="reload")
     def reload_graph(self) -> None:
@@ -388,12 +451,16 @@ class DebuggerApp(App[int]):
 
     def _load_failed(self, message: str) -> None:
         self.model._add_log("error", self.source.now(), f"reload failed: {message}")
-        self.notify(message, title="reload failed; the old graph stays", severity="error", timeout=8)
+        self.notify(
+            message, title="reload failed; the old graph stays", severity="error", timeout=8
+        )
         self._refresh_panes({"log"})
 
     def _swap_source(self, session: EventSource) -> None:
         old = self.source
         self.source = session
+        for listener in getattr(old, "listeners", []):  # a recording follows the reload
+            session.add_listener(listener)
         old.close()
         self.model = RunModel()
         for pane in (self.timeline, self.tokens, self.events_pane):

@@ -233,7 +233,11 @@ class RunModel:
 
     def _block_for(self, e: Any) -> TokenBlock:
         if e.role == "tool":
-            key: tuple[Any, ...] = ("tool", e.ns, e.tool_call_id or e.message_id or len(self.blocks))
+            key: tuple[Any, ...] = (
+                "tool",
+                e.ns,
+                e.tool_call_id or e.message_id or len(self.blocks),
+            )
         else:
             key = ("ai", e.ns, e.node, e.message_id)
         block = self._block_by_key.get(key)
@@ -254,7 +258,12 @@ class RunModel:
         return block
 
     def _new_block(
-        self, key: tuple[Any, ...], node: str, ns: tuple[str, ...], step: int | None, task_id: str | None
+        self,
+        key: tuple[Any, ...],
+        node: str,
+        ns: tuple[str, ...],
+        step: int | None,
+        task_id: str | None,
     ) -> TokenBlock:
         block = TokenBlock(key=key, node=node, ns=ns, step=step, task_id=task_id)
         self.blocks.append(block)
@@ -267,18 +276,24 @@ class RunModel:
 
     def _on_llm_started(self, e: Any) -> None:
         row = self.tasks.get(e.task_id or "")
-        block = self._new_block(("llm", e.run_id), e.node or "?", e.ns, row.step if row else None, e.task_id)
+        block = self._new_block(
+            ("llm", e.run_id), e.node or "?", e.ns, row.step if row else None, e.task_id
+        )
         block.model, block.waiting = e.model, True
         block.call = LlmCall(run_id=e.run_id, model=e.model)
         if row is not None:
             row.calls.append(block.call)
         self._block_by_run[e.run_id] = block
-        self._pending_calls.setdefault((e.ns, e.node or "", e.task_id), collections.deque()).append(block)
+        self._pending_calls.setdefault((e.ns, e.node or "", e.task_id), collections.deque()).append(
+            block
+        )
         self._touch(block)
 
     def _on_llm_finished(self, e: Any) -> None:
         block = self._block_by_run.get(e.run_id)
-        call = block.call if block is not None and block.call is not None else LlmCall(run_id=e.run_id)
+        call = (
+            block.call if block is not None and block.call is not None else LlmCall(run_id=e.run_id)
+        )
         call.model, call.status, call.error = e.model, e.status, e.error
         call.input_tokens, call.output_tokens = e.input_tokens, e.output_tokens
         call.ttft_s, call.tokens_per_s, call.duration_s = e.ttft_s, e.tokens_per_s, e.duration_s
@@ -325,7 +340,9 @@ class RunModel:
     def _on_interrupted(self, e: Any) -> None:
         self.interrupts = list(e.interrupts)
         for pending in e.interrupts:
-            self._add_log("interrupt", e.t, "interrupt: waiting for an answer", pending.get("value"))
+            self._add_log(
+                "interrupt", e.t, "interrupt: waiting for an answer", pending.get("value")
+            )
         self.dirty.add("status")
 
     def _on_paused(self, e: Any) -> None:
@@ -382,7 +399,11 @@ class RunModel:
     def elapsed(self, now: float) -> float:
         if self.started_t is None:
             return 0.0
-        end = self.ended_t if self.ended_t is not None and self.status not in ("running", "pausing") else now
+        end = (
+            self.ended_t
+            if self.ended_t is not None and self.status not in ("running", "pausing")
+            else now
+        )
         return max(0.0, end - self.started_t)
 
     def tokens_per_second(self, now: float) -> float | None:
@@ -393,9 +414,7 @@ class RunModel:
             span = now - self._recent[0][0]
             if span > 0.05:
                 return sum(n for _, n in self._recent) / span
-        rates = [
-            c.tokens_per_s for t in self.tasks.values() for c in t.calls if c.tokens_per_s
-        ]
+        rates = [c.tokens_per_s for t in self.tasks.values() for c in t.calls if c.tokens_per_s]
         return sum(rates) / len(rates) if rates else None
 
     def task_rows(self) -> list[TaskRow]:

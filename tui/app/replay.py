@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from concurrent.futures import Future
 from typing import Any
 
@@ -22,7 +23,9 @@ class ReplaySource:
         statuses = [e.status for e in events if e.kind == "status"]
         self.status = statuses[-1] if statuses else "idle"
         self.interrupt_before: list[str] = []
-        self._nodes = list(dict.fromkeys(e.node for e in events if e.kind == "task_started" and not e.ns))
+        self._nodes = list(
+            dict.fromkeys(e.node for e in events if e.kind == "task_started" and not e.ns)
+        )
         self._end = events[-1].t if events else 0.0
 
     def now(self) -> float:
@@ -58,11 +61,13 @@ class ReplaySource:
 
     def graph_structure(self, xray: bool = False) -> dict[str, Any]:
         # A recording has no graph object: draw the path the run actually took.
-        nodes = [{"id": n, "name": n, "subgraph": False} for n in ["__start__", *self._nodes, "__end__"]]
+        nodes = [
+            {"id": n, "name": n, "subgraph": False} for n in ["__start__", *self._nodes, "__end__"]
+        ]
         names = [n["id"] for n in nodes]
         edges = [
             {"source": a, "target": b, "conditional": False, "label": None}
-            for a, b in zip(names, names[1:], strict=False)
+            for a, b in itertools.pairwise(names)
         ]
         return {"nodes": nodes, "edges": edges}
 

@@ -19,14 +19,18 @@ _OWN_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _library_roots() -> tuple[str, ...]:
-    roots = {sysconfig.get_paths().get(key, "") for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    roots = {
+        sysconfig.get_paths().get(key, "") for key in ("stdlib", "platstdlib", "purelib", "platlib")
+    }
     roots.add(os.path.join(sys.base_prefix, "lib"))
     roots.add(_OWN_PACKAGE + os.sep)
     return tuple(sorted(root for root in roots if root))
 
 
 def is_library(path: str) -> bool:
-    return "site-packages" in path or path.startswith(_library_roots()) or path.startswith("<frozen")
+    return (
+        "site-packages" in path or path.startswith(_library_roots()) or path.startswith("<frozen")
+    )
 
 
 def user_traceback(text: str, cwd: str | None = None) -> str:

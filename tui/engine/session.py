@@ -75,6 +75,7 @@ class SessionOptions:
     clock: Clock = field(default_factory=Clock)
     cancel_grace_s: float = 1.0
     block_warning_s: float = 1.0
+    model_switchable: bool = False
 
 
 @dataclass
@@ -141,6 +142,11 @@ class Session:
     def add_listener(self, listener: Callable[[Event], None]) -> None:
         with self._lock:
             self._listeners.append(listener)
+
+    @property
+    def listeners(self) -> list[Callable[[Event], None]]:
+        with self._lock:
+            return list(self._listeners)
 
     def drain(self, limit: int | None = None) -> list[Event]:
         """Every event emitted since the last drain (at most ``limit``), oldest first."""
@@ -243,6 +249,38 @@ class Session:
             for edge in drawable.edges
         ]
         return {"nodes": nodes, "edges": edges}
+
+    @property
+    def model_label(self) -> str | None:
+        """The model the next run will use."""
+        return self.options.model_label
+
+    @property
+    def model_switchable(self) -> bool:
+        return self.options.model_switchable
+
+    def set_model(self, text: str) -> str:
+        """Use another chat model from the next run on (graphs built on tui.models).
+
+        The base URL carries over only within one provider: an OpenAI-compatible
+        server's URL means nothing to Ollama."""
+        from tui.models import ModelSpecError, active_model, parse_model_spec, set_active_model
+
+        current = active_model()
+        try:
+            provider = text.partition(":")[0].lower()
+            spec = parse_model_spec(
+                text,
+                base_url=current.base_url if provider == current.provider else None,
+                timeout_s=current.timeout_s,
+                max_tokens=current.max_tokens,
+                stream_tools=current.stream_tools,
+            )
+        except ModelSpecError as exc:
+            raise SessionError(str(exc)) from exc
+        set_active_model(spec)
+        self.options.model_label = spec.label
+        return spec.label
 
     def needs_input(self) -> bool:
         """True when a run could not start without the user giving an input."""

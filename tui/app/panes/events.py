@@ -49,14 +49,21 @@ def brief(value: Any, depth: int = 0) -> str:
     if is_message(value):
         kind = MESSAGE_TYPES[value["type"]]
         content = value.get("content")
-        preview = one_line(content if isinstance(content, str) else to_json_text(content, indent=None), 60)
+        preview = one_line(
+            content if isinstance(content, str) else to_json_text(content, indent=None), 60
+        )
         calls = [str(c.get("name")) for c in value.get("tool_calls") or []]
         head = f"{kind}: {preview}" if preview else kind
         return head + (f" [calls {', '.join(calls)}]" if calls else "")
     if depth > 3:
         return "…"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {brief(v, depth + 1)}" for k, v in list(value.items())[:8]) + (", …" if len(value) > 8 else "") + "}"
+        return (
+            "{"
+            + ", ".join(f"{k}: {brief(v, depth + 1)}" for k, v in list(value.items())[:8])
+            + (", …" if len(value) > 8 else "")
+            + "}"
+        )
     if isinstance(value, list):
         shown = [brief(v, depth + 1) for v in value[:3]]
         more = f", … {len(value) - 3} more" if len(value) > 3 else ""

@@ -56,8 +56,22 @@ class GraphPane(OptionList):
         self.structure, self.inner = structure, inner
         self.redraw()
 
-    def update_marks(self, *, running: set[str], visited: set[str], next_nodes: list[str], breakpoints: set[str], inner_running: set[str]) -> None:
-        state = {"running": running, "visited": visited, "next": set(next_nodes), "breakpoints": breakpoints, "inner_running": inner_running}
+    def update_marks(
+        self,
+        *,
+        running: set[str],
+        visited: set[str],
+        next_nodes: list[str],
+        breakpoints: set[str],
+        inner_running: set[str],
+    ) -> None:
+        state = {
+            "running": running,
+            "visited": visited,
+            "next": set(next_nodes),
+            "breakpoints": breakpoints,
+            "inner_running": inner_running,
+        }
         if state != self.marks:
             self.marks = state
             self.redraw()
@@ -75,7 +89,11 @@ class GraphPane(OptionList):
             options.append(Option(self._node_line(node, edges[node], 0), id=node))
             if node in self.expanded:
                 for inner in self._inner_nodes(node):
-                    options.append(Option(self._node_line(inner, [], 1, prefix=f"{node}:"), id=f"{node}:{inner}"))
+                    options.append(
+                        Option(
+                            self._node_line(inner, [], 1, prefix=f"{node}:"), id=f"{node}:{inner}"
+                        )
+                    )
         self.clear_options()
         self.add_options(options)
         if highlighted is not None:
@@ -87,9 +105,17 @@ class GraphPane(OptionList):
     def _inner_nodes(self, parent: str) -> list[str]:
         prefix = f"{parent}:"
         sub = {
-            "nodes": [{"id": n["id"].removeprefix(prefix)} for n in self.inner["nodes"] if n["id"].startswith(prefix)],
+            "nodes": [
+                {"id": n["id"].removeprefix(prefix)}
+                for n in self.inner["nodes"]
+                if n["id"].startswith(prefix)
+            ],
             "edges": [
-                {**e, "source": e["source"].removeprefix(prefix), "target": e["target"].removeprefix(prefix)}
+                {
+                    **e,
+                    "source": e["source"].removeprefix(prefix),
+                    "target": e["target"].removeprefix(prefix),
+                }
                 for e in self.inner["edges"]
                 if e["source"].startswith(prefix) and e["target"].startswith(prefix)
             ],
@@ -100,12 +126,16 @@ class GraphPane(OptionList):
         sub["nodes"].append({"id": "__start__"})
         return [n for n in flow_order(sub) if n not in ENDPOINTS]
 
-    def _node_line(self, node: str, edges: list[dict[str, Any]], depth: int, prefix: str = "") -> Text:
+    def _node_line(
+        self, node: str, edges: list[dict[str, Any]], depth: int, prefix: str = ""
+    ) -> Text:
         marks = self.marks or {}
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("    " * depth)
         if depth:
-            mark = ("▶ ", "bold green") if node in marks.get("inner_running", set()) else ("· ", "dim")
+            mark = (
+                ("▶ ", "bold green") if node in marks.get("inner_running", set()) else ("· ", "dim")
+            )
         elif node in marks.get("running", set()):
             mark = ("▶ ", "bold green")
         elif node in marks.get("next", set()):
@@ -117,7 +147,9 @@ class GraphPane(OptionList):
         text.append(*mark)
         if node in marks.get("breakpoints", set()):
             text.append("● ", "bold red")
-        style = "dim" if node in ENDPOINTS else ("bold" if node in marks.get("running", set()) else "")
+        style = (
+            "dim" if node in ENDPOINTS else ("bold" if node in marks.get("running", set()) else "")
+        )
         text.append(one_line(node, 28), style)
         if node in self.subgraphs():
             text.append(" ⊟" if node in self.expanded else " ⊞", "cyan")

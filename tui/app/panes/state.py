@@ -49,14 +49,20 @@ class StatePane(Vertical):
     def value_tree(self) -> CopyableTree:
         return self.query_one(CopyableTree)
 
-    def show(self, info: CheckpointInfo | None, before: Any, *, pinned: bool, note: str = "") -> None:
+    def show(
+        self, info: CheckpointInfo | None, before: Any, *, pinned: bool, note: str = ""
+    ) -> None:
         self.pinned = pinned
         if info is None:
             self.shown = None
             self.border_title = Text("State (no checkpoint yet)")
             self.value_tree.show({})
             return
-        if self.shown is not None and self.shown.checkpoint_id == info.checkpoint_id and self.shown.values is info.values:
+        if (
+            self.shown is not None
+            and self.shown.checkpoint_id == info.checkpoint_id
+            and self.shown.values is info.values
+        ):
             return
         self.shown = info
         where = " › ".join(s.partition(":")[0] for s in info.ns)

@@ -52,13 +52,25 @@ class StatusBar(Widget):
         bar.append("  step ", "dim")
         bar.append("-" if self.step is None else str(self.step))
         bar.append("  ")
-        bar.append(f" {STATUS_LABELS.get(self.status, self.status.upper())} ", STATUS_STYLES.get(self.status, "reverse"))
+        bar.append(
+            f" {STATUS_LABELS.get(self.status, self.status.upper())} ",
+            STATUS_STYLES.get(self.status, "reverse"),
+        )
         bar.append(f"  {self.tokens:,} tok")
-        bar.append(f"  {self.rate:,.0f} tok/s" if self.rate else "  - tok/s", "dim" if not self.rate else "")
+        bar.append(
+            f"  {self.rate:,.0f} tok/s" if self.rate else "  - tok/s",
+            "dim" if not self.rate else "",
+        )
         bar.append(f"  {clock_label(self.elapsed)}")
         if not self.follow:
             bar.append("  [follow off]", "yellow")
-        if self.detail and self.status in ("failed", "cancelled", "breakpoint", "pausing", "paused"):
+        if self.detail and self.status in (
+            "failed",
+            "cancelled",
+            "breakpoint",
+            "pausing",
+            "paused",
+        ):
             bar.append("  ")
             bar.append(one_line(self.detail, 80), "italic")
         return bar

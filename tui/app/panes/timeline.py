@@ -84,7 +84,11 @@ class Timeline(ScrollView, can_focus=True):
         self.breakpoints = set(breakpoints)
         self.now = now
         status = self.model.status
-        self.next_nodes = self.model.next if status in ("paused", "breakpoint", "interrupted", "cancelled", "failed") else []
+        self.next_nodes = (
+            self.model.next
+            if status in ("paused", "breakpoint", "interrupted", "cancelled", "failed")
+            else []
+        )
         height = len(self.rows) + 1 + (1 if self.next_nodes else 0)
         self.virtual_size = Size(self.size.width, height)
         if selected is not None:
@@ -155,12 +159,16 @@ class Timeline(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width or self.size.width
         columns = self._columns(width)
         if y == 0:
-            return self._strip(self._header(columns), width, self.get_component_rich_style("timeline--header"))
+            return self._strip(
+                self._header(columns), width, self.get_component_rich_style("timeline--header")
+            )
         index = y + int(self.scroll_offset.y) - 1
         if index < 0:
             return Strip.blank(width)
         if index < len(self.rows):
-            style = self.get_component_rich_style("timeline--cursor") if index == self.cursor else None
+            style = (
+                self.get_component_rich_style("timeline--cursor") if index == self.cursor else None
+            )
             return self._strip(self._row(self.rows[index], columns), width, style)
         if index == len(self.rows) and self.next_nodes:
             text = Text("     ")
@@ -208,8 +216,13 @@ class Timeline(ScrollView, can_focus=True):
         label.truncate(columns["node"] - 1, overflow="ellipsis", pad=True)
         text.append_text(label)
         text.append(" ")
-        duration = row.duration_s if row.duration_s is not None else max(0.0, self.now - row.started_t)
-        text.append(duration_label(duration).rjust(columns["dur"] - 1), "green" if row.status == "running" else "")
+        duration = (
+            row.duration_s if row.duration_s is not None else max(0.0, self.now - row.started_t)
+        )
+        text.append(
+            duration_label(duration).rjust(columns["dur"] - 1),
+            "green" if row.status == "running" else "",
+        )
         if "tok" in columns:
             text.append((str(row.tokens) if row.tokens else "").rjust(columns["tok"]))
         if "ttft" in columns:

@@ -141,9 +141,7 @@ class TokenView(ScrollView, can_focus=True):
             return cached[2]
         console = self.app.console
         lines = block_text(block).wrap(console, width)
-        strips = [
-            Strip(list(line.render(console))).extend_cell_length(width) for line in lines
-        ]
+        strips = [Strip(list(line.render(console))).extend_cell_length(width) for line in lines]
         self._cache[id(block)] = (block.version, width, strips)
         return strips
 

@@ -20,7 +20,12 @@ from tui.app.literal import literal, one_line, to_json_text, visible
 PAGE = 100
 STRING_PREVIEW = 80
 LINE_CHUNK = 400
-MESSAGE_TYPES = {"human": "HumanMessage", "ai": "AIMessage", "tool": "ToolMessage", "system": "SystemMessage"}
+MESSAGE_TYPES = {
+    "human": "HumanMessage",
+    "ai": "AIMessage",
+    "tool": "ToolMessage",
+    "system": "SystemMessage",
+}
 
 
 @dataclass
@@ -42,7 +47,12 @@ def message_label(index: Any, message: dict[str, Any]) -> Text:
     kind = MESSAGE_TYPES[message["type"]]
     label = Text()
     label.append(f"{index} ", "dim")
-    label.append(kind, {"ai": "bold cyan", "human": "bold green", "tool": "bold yellow"}.get(message["type"], "bold"))
+    label.append(
+        kind,
+        {"ai": "bold cyan", "human": "bold green", "tool": "bold yellow"}.get(
+            message["type"], "bold"
+        ),
+    )
     if message.get("name") and message["type"] == "tool":
         label.append(f" {one_line(str(message['name']), 30)}", "yellow")
     content = message.get("content")
@@ -53,7 +63,9 @@ def message_label(index: Any, message: dict[str, Any]) -> Text:
     calls = message.get("tool_calls") or []
     if calls:
         names = ", ".join(one_line(str(c.get("name", "?")), 20) for c in calls)
-        label.append(f"  [{len(calls)} tool call{'s' if len(calls) > 1 else ''}: {names}]", "yellow")
+        label.append(
+            f"  [{len(calls)} tool call{'s' if len(calls) > 1 else ''}: {names}]", "yellow"
+        )
     return label
 
 
@@ -118,27 +130,49 @@ class ValueTree(Tree[Entry]):
 
     # -- building ---------------------------------------------------------------------
 
-    def _add(self, parent: TreeNode[Entry], key: Any, value: Any, path: tuple[Any, ...], *, changed: bool = False) -> TreeNode[Entry]:
-        label = message_label(key, value) if is_message(value) else value_label(key, value, changed=changed)
+    def _add(
+        self,
+        parent: TreeNode[Entry],
+        key: Any,
+        value: Any,
+        path: tuple[Any, ...],
+        *,
+        changed: bool = False,
+    ) -> TreeNode[Entry]:
+        label = (
+            message_label(key, value)
+            if is_message(value)
+            else value_label(key, value, changed=changed)
+        )
         entry = Entry(value, path)
         if expandable(value):
             return parent.add(label, data=entry, allow_expand=True)
         return parent.add_leaf(label, data=entry)
 
-    def _add_page(self, parent: TreeNode[Entry], items: list[Any], path: tuple[Any, ...], start: int) -> None:
+    def _add_page(
+        self, parent: TreeNode[Entry], items: list[Any], path: tuple[Any, ...], start: int
+    ) -> None:
         end = min(len(items), start + PAGE)
         for index in range(start, end):
             self._add(parent, index, items[index], (*path, index))
         if end < len(items):
-            more = Text(f"… {len(items) - end:,} more (enter shows {min(PAGE, len(items) - end)})", "dim italic")
+            more = Text(
+                f"… {len(items) - end:,} more (enter shows {min(PAGE, len(items) - end)})",
+                "dim italic",
+            )
             parent.add_leaf(more, data=Entry(items, path, more_from=end))
 
-    def _add_text_page(self, parent: TreeNode[Entry], lines: list[str], path: tuple[Any, ...], start: int) -> None:
+    def _add_text_page(
+        self, parent: TreeNode[Entry], lines: list[str], path: tuple[Any, ...], start: int
+    ) -> None:
         end = min(len(lines), start + PAGE)
         for index in range(start, end):
             parent.add_leaf(literal(lines[index] or " "), data=Entry(lines[index], (*path, index)))
         if end < len(lines):
-            more = Text(f"… {len(lines) - end:,} more lines (enter shows {min(PAGE, len(lines) - end)})", "dim italic")
+            more = Text(
+                f"… {len(lines) - end:,} more lines (enter shows {min(PAGE, len(lines) - end)})",
+                "dim italic",
+            )
             parent.add_leaf(more, data=Entry(None, path, more_from=end, text_lines=lines))
 
     def _populate(self, node: TreeNode[Entry]) -> None:

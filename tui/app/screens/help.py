@@ -11,9 +11,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 PANES = [
-    ("Timeline", "one row per task: step, node, status, time, tokens, time to first token, tokens/s, a time bar; enter opens a task"),
-    ("Live tokens", "model output as it streams, per node and call; reasoning dimmed; tool calls as they build"),
-    ("State", "the state at the selected step (live by default); ● marks keys the step changed; y copies"),
+    (
+        "Timeline",
+        "one row per task: step, node, status, time, tokens, time to first token, tokens/s, a time bar; enter opens a task",
+    ),
+    (
+        "Live tokens",
+        "model output as it streams, per node and call; reasoning dimmed; tool calls as they build",
+    ),
+    (
+        "State",
+        "the state at the selected step (live by default); ● marks keys the step changed; y copies",
+    ),
     ("Events", "updates, custom events, interrupts, errors with tracebacks; e cycles the filter"),
     ("Graph", "nodes in flow order with their edges; ▶ running, ✓ ran, ⏸ next, ● breakpoint"),
 ]
@@ -31,7 +40,9 @@ class HelpScreen(ModalScreen[None]):
         keys.add_column(style="bold yellow", no_wrap=True)
         keys.add_column()
         for binding in self.bindings:
-            keys.add_row(binding.key_display or binding.key, Text(binding.tooltip or binding.description))
+            keys.add_row(
+                binding.key_display or binding.key, Text(binding.tooltip or binding.description)
+            )
         panes = Table.grid(padding=(0, 2))
         panes.add_column(style="bold", no_wrap=True)
         panes.add_column()

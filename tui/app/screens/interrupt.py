@@ -33,7 +33,9 @@ class InterruptScreen(ModalScreen[tuple[str, Any] | None]):
             yield Label(Text(title, "bold"), classes="dialog-title")
             with VerticalScroll(id="interrupt-value"):
                 yield Static(_value_text(pending.get("value")), id="interrupt-text")
-            yield Input(placeholder="answer: text, or JSON (Enter resumes, Esc answers later)", id="answer")
+            yield Input(
+                placeholder="answer: text, or JSON (Enter resumes, Esc answers later)", id="answer"
+            )
             yield Label(Text("", "red"), id="answer-error")
 
     def on_mount(self) -> None:
@@ -41,7 +43,9 @@ class InterruptScreen(ModalScreen[tuple[str, Any] | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if not event.value.strip():
-            self.query_one("#answer-error", Label).update(Text("type an answer first (Esc to answer later)", "red"))
+            self.query_one("#answer-error", Label).update(
+                Text("type an answer first (Esc to answer later)", "red")
+            )
             return
         interrupt_id = self.interrupts[0].get("id") if len(self.interrupts) == 1 else None
         self.dismiss((interrupt_id, parse_answer(event.value)))

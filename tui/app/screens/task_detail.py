@@ -57,14 +57,20 @@ class TaskDetailScreen(ModalScreen[None]):
         with Vertical(id="detail", classes="dialog wide"):
             title = f"{self.row.node} · step {self.row.step} · {self.row.status}"
             yield Label(Text(one_line(title, 100), "bold"), classes="dialog-title")
-            yield Label(Text("enter expands · y copies the selected value as JSON · esc closes", "dim"))
+            yield Label(
+                Text("enter expands · y copies the selected value as JSON · esc closes", "dim")
+            )
             yield CopyableTree(id="task-tree")
 
     def on_mount(self) -> None:
         tree = self.query_one(CopyableTree)
         tree.show(task_value(self.row))
         for node in tree.root.children:
-            if node.data is not None and node.data.path[:1] in (("input",), ("error",), ("result",)):
+            if node.data is not None and node.data.path[:1] in (
+                ("input",),
+                ("error",),
+                ("result",),
+            ):
                 node.expand()
         tree.focus()
 

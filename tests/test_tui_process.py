@@ -1,0 +1,89 @@
+"""The real TUI in a real (pseudo-)terminal: what the README's main command does."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import select
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+
+from tests.helpers import ROOT
+
+
+def _spawn(
+    args: list[str], size: tuple[int, int] = (100, 30)
+) -> tuple[subprocess.Popen, int, list[bytes]]:
+    master, slave = pty.openpty()
+    cols, rows = size
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LANGGRAPH_TUI_")}
+    env.update(TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", *args],
+        cwd=ROOT,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(slave)
+    output: list[bytes] = []
+
+    def pump() -> None:  # keep reading, or the app blocks on a full terminal
+        while True:
+            try:
+                ready, _, _ = select.select([master], [], [], 0.1)
+                if ready:
+                    chunk = os.read(master, 65536)
+                    if not chunk:
+                        return
+                    output.append(chunk)
+                elif process.poll() is not None:
+                    return
+            except OSError:
+                return
+
+    threading.Thread(target=pump, daemon=True).start()
+    return process, master, output
+
+
+def _wait(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_tui_runs_a_sample_records_it_and_quits_on_q(tmp_path):
+    recording = tmp_path / "run.jsonl"
+    process, master, output = _spawn(
+        ["run", "sample_graphs/joke.py", "--model", "scripted:fast", "--jsonl", str(recording)]
+    )
+    try:
+        finished = _wait(
+            lambda: recording.exists() and '"run_finished"' in recording.read_text(), 60
+        )
+        assert finished, b"".join(output)[-2000:]
+
+        def shown() -> str:
+            return b"".join(output).decode("utf-8", "replace")
+
+        assert _wait(lambda: "DONE" in shown() and "call_model" in shown(), 20), shown()[-2000:]
+        os.write(master, b"q")
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)
+    events = [json.loads(line) for line in recording.read_text().splitlines()]
+    assert events[0]["kind"] == "run_started" and events[-1]["status"] == "done"
