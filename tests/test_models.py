@@ -3,6 +3,7 @@ splitting inline thinking, and which errors get a model-server hint."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import os
@@ -191,6 +192,21 @@ def test_clients_are_reused_until_the_key_changes(monkeypatch):
     second = chat_model(spec)
     assert second is not first
     assert second.openai_api_key.get_secret_value() == "sk-second-key-456"
+
+
+def test_each_event_loop_gets_its_own_client():
+    # An async client's pooled connections belong to the loop that opened them, and
+    # every session runs on a loop of its own.
+    spec = parse_model_spec("ollama:llama3.2", base_url="http://127.0.0.1:9")
+
+    async def in_loop() -> tuple[object, object]:
+        return chat_model(spec), chat_model(spec)
+
+    first, again = asyncio.run(in_loop())
+    second, _ = asyncio.run(in_loop())
+    assert first is again
+    assert second is not first
+    assert chat_model(spec) is chat_model(spec)
 
 
 def test_chat_model_uses_the_active_spec():

@@ -175,11 +175,16 @@ def _import_file(path: Path) -> ModuleType:
         raise GraphLoadError(f"cannot import {path}: not a Python source file")
     module = importlib.util.module_from_spec(module_spec)
     # Registered before running so dataclasses and pickling can find the module.
+    previous = sys.modules.get(module_name)
     sys.modules[module_name] = module
     try:
         module_spec.loader.exec_module(module)
     except BaseException as exc:
-        sys.modules.pop(module_name, None)
+        # A failed reload must not take the running graph's module away from it.
+        if previous is not None:
+            sys.modules[module_name] = previous
+        else:
+            sys.modules.pop(module_name, None)
         raise _import_failure(str(path), exc) from exc
     return module
 

@@ -10,6 +10,7 @@ so a graph loaded elsewhere (``langgraph dev``, a plain script) sees it too.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
 from dataclasses import dataclass, replace
@@ -65,9 +66,7 @@ def parse_model_spec(
     provider, _, name = text.partition(":")
     provider = provider.lower()
     if provider not in PROVIDERS:
-        raise ModelSpecError(
-            f"unknown model {text!r}: use scripted, ollama:NAME or openai:NAME"
-        )
+        raise ModelSpecError(f"unknown model {text!r}: use scripted, ollama:NAME or openai:NAME")
     if provider == "scripted":
         name = name or "default"
         if name not in ("default", "fast"):
@@ -133,11 +132,31 @@ def active_model() -> ModelSpec:
 
 def chat_model(spec: ModelSpec | None = None) -> BaseChatModel:
     """The chat model for the active (or given) spec; what sample graphs call."""
-    return _build(spec or active_model())
+    # The environment the client reads is part of the cache key: a model built
+    # before OPENAI_API_KEY changed must not keep sending the old key. So is the
+    # running event loop: an async HTTP client keeps its pooled connections on the
+    # loop that opened them, and every session runs its graph on a loop of its own,
+    # so a client shared with an earlier session fails with "Event loop is closed".
+    env = tuple(os.environ.get(name) for name in _CLIENT_ENV)
+    return _build(spec or active_model(), env, _running_loop())
+
+
+_CLIENT_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OLLAMA_HOST", "OLLAMA_API_KEY")
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:  # a sync node in a worker thread: sync clients have no loop
+        return None
 
 
 @functools.lru_cache(maxsize=16)
-def _build(spec: ModelSpec) -> BaseChatModel:
+def _build(
+    spec: ModelSpec,
+    env: tuple[str | None, ...] = (),
+    loop: asyncio.AbstractEventLoop | None = None,
+) -> BaseChatModel:
     if spec.provider == "scripted":
         from tui.scripted import DEFAULT_TOKENS_PER_SECOND, ScriptedChatModel
 
@@ -153,12 +172,13 @@ def _build(spec: ModelSpec) -> BaseChatModel:
         # whole message when tools are bound sidesteps that.
         common["disable_streaming"] = "tool_calling"
     if spec.provider == "ollama":
-        from langchain_ollama import ChatOllama
+        from tui.ollama_chat import ChatOllamaThinking
 
-        return ChatOllama(
+        # No `think` on the wire (a model that cannot think answers it with a 400),
+        # but whatever thinking the server sends is kept apart from the answer.
+        return ChatOllamaThinking(
             model=spec.name,
             base_url=ollama_base_url(spec.base_url),
-            reasoning=None,
             num_predict=spec.max_tokens,
             client_kwargs={"timeout": spec.timeout_s},
             **common,
@@ -175,6 +195,12 @@ def _build(spec: ModelSpec) -> BaseChatModel:
             )
         api_key = _NO_KEY
     extra_body = {"max_tokens": spec.max_tokens} if spec.max_tokens else None
+    if loop is not None:
+        import openai
+
+        # langchain-openai shares one async client per URL across the process;
+        # this loop needs its own (see chat_model).
+        common["http_async_client"] = openai.DefaultAsyncHttpxClient()
     return ChatOpenAICompatible(
         model=spec.name,
         base_url=base_url,

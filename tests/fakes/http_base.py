@@ -9,6 +9,8 @@ as the same ``RemoteProtocolError`` a crashed server causes.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import re
 import socket
@@ -92,6 +94,9 @@ def prompt_token_count(body: dict[str, Any]) -> int:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # Handler threads of idle keep-alive connections wait for the client; close()
+    # shuts their sockets instead of joining them.
+    block_on_close = False
 
     def __init__(self, owner: FakeServer, handler: type[BaseHTTPRequestHandler]) -> None:
         self.owner = owner
@@ -113,6 +118,14 @@ class FakeHandler(BaseHTTPRequestHandler):
     @property
     def fake(self) -> FakeServer:
         return self.server.owner
+
+    def setup(self) -> None:
+        super().setup()
+        self.fake.connections.add(self.connection)
+
+    def finish(self) -> None:
+        self.fake.connections.discard(self.connection)
+        super().finish()
 
     def do_GET(self) -> None:
         self._dispatch("GET")
@@ -157,7 +170,9 @@ class FakeHandler(BaseHTTPRequestHandler):
 
     # -- responses ---------------------------------------------------------------------
 
-    def send_text(self, status: int, text: str, content_type: str = "text/plain; charset=utf-8") -> None:
+    def send_text(
+        self, status: int, text: str, content_type: str = "text/plain; charset=utf-8"
+    ) -> None:
         data = text.encode()
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -189,11 +204,9 @@ class FakeHandler(BaseHTTPRequestHandler):
     def drop_connection(self) -> None:
         """Close the socket with the response unfinished, as a crashed server does."""
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.wfile.flush()
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     def hang(self) -> None:
         """Accept the request and never answer, until the test's server closes."""
@@ -242,7 +255,9 @@ class FakeServer:
     def __init__(self, script: Script | None = None) -> None:
         self.script: Script = script if script is not None else Reply()
         self.requests: list[RecordedRequest] = []
+        self.connections: set[socket.socket] = set()
         self.stopping = threading.Event()
+        self._ids = itertools.count(1)
         self._httpd = _Server(self, self.handler_class)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
@@ -267,10 +282,17 @@ class FakeServer:
     def calls(self, path: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.path == path]
 
+    def next_id(self) -> str:
+        """A fresh id for a completion or a tool call (handlers run on many threads)."""
+        return f"{next(self._ids):08x}"
+
     def close(self) -> None:
         self.stopping.set()
         self._httpd.shutdown()
         self._httpd.server_close()
+        for connection in list(self.connections):
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
         self._thread.join(timeout=2)
 
     def __enter__(self) -> FakeServer:

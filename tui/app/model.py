@@ -297,11 +297,15 @@ class RunModel:
         call.model, call.status, call.error = e.model, e.status, e.error
         call.input_tokens, call.output_tokens = e.input_tokens, e.output_tokens
         call.ttft_s, call.tokens_per_s, call.duration_s = e.ttft_s, e.tokens_per_s, e.duration_s
+        row = self.tasks.get(e.task_id or "")
+        if row is not None and call not in row.calls:
+            # llm_started comes from a callback and can beat the task's own
+            # task_started (still queued in the stream): attach the call now.
+            row.calls.append(call)
         if e.output_tokens is not None:
             # Usage from the provider replaces the chunk count we kept while streaming.
             delta = e.output_tokens - e.chunks
             self.tokens_out += delta
-            row = self.tasks.get(e.task_id or "")
             if row is not None:
                 row.tokens += delta
         self.tokens_in += e.input_tokens or 0

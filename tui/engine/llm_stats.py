@@ -127,7 +127,13 @@ class LlmStatsHandler(BaseCallbackHandler):
         end = self._now()
         output_tokens = usage.get("output_tokens")
         produced = output_tokens if output_tokens is not None else call.chunks
-        generating = end - call.first_token if call.first_token is not None else 0.0
+        ttft: float | None = None
+        generating = 0.0
+        if call.first_token is not None:
+            ttft, generating = call.first_token - call.started, end - call.first_token
+        elif status == "ok":
+            # A whole-message reply (not streamed): its first token came with its last.
+            ttft = generating = end - call.started
         self._emit(
             LlmFinished(
                 ns=call.ns,
@@ -140,7 +146,7 @@ class LlmStatsHandler(BaseCallbackHandler):
                 input_tokens=usage.get("input_tokens"),
                 output_tokens=output_tokens,
                 chunks=call.chunks,
-                ttft_s=None if call.first_token is None else call.first_token - call.started,
+                ttft_s=ttft,
                 duration_s=end - call.started,
                 tokens_per_s=produced / generating if generating > 0 and produced else None,
             )

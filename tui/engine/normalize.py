@@ -58,6 +58,9 @@ class Normalizer:
     def __init__(self, jsonify: Jsonifier) -> None:
         self.jsonify = jsonify
         self.running: dict[str, RunningTask] = {}
+        # Providers that send whole tool calls (Ollama) give them no index; a
+        # consumer that merges chunks by index would fuse parallel calls into one.
+        self._indexless_calls: dict[str | None, int] = {}
 
     def events_for(self, part: dict[str, Any], now: float) -> list[Event]:
         kind = part.get("type")
@@ -193,7 +196,7 @@ class Normalizer:
         if not isinstance(message, AIMessage | AIMessageChunk):
             return Token(**common, role=_role(message), text=scrub(message.text), last=True)
         reasoning = scrub(_reasoning_of(message))
-        tool_chunks = _tool_call_chunks(message)
+        tool_chunks = self._indexed(message.id, _tool_call_chunks(message))
         last = not isinstance(message, AIMessageChunk) or message.chunk_position == "last"
         text = scrub(message.text)
         if not (text or reasoning or tool_chunks or last):
@@ -205,6 +208,17 @@ class Normalizer:
             tool_call_chunks=self.jsonify(tool_chunks),
             last=last,
         )
+
+    def _indexed(
+        self, message_id: str | None, chunks: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        for chunk in chunks:
+            if chunk["index"] is None:
+                seen = self._indexless_calls.get(message_id, 0)
+                # A named chunk opens a new call; an unnamed one continues the last.
+                chunk["index"] = seen if chunk["name"] else max(0, seen - 1)
+                self._indexless_calls[message_id] = seen + 1 if chunk["name"] else max(1, seen)
+        return chunks
 
 
 def _role(message: BaseMessage) -> str:

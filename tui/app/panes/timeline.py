@@ -140,15 +140,16 @@ class Timeline(ScrollView, can_focus=True):
     # -- drawing ------------------------------------------------------------------------
 
     def _columns(self, width: int) -> dict[str, int]:
+        # Priority when room is short: node name, time, tokens, ttft and tok/s, and
+        # the time bar last (it needs room to say anything).
         columns = {"step": 4, "mark": 2, "dur": 8}
-        if width >= 44:
-            columns["tok"] = 6
-        if width >= 64:
-            columns["ttft"] = 7
-            columns["rate"] = 7
+        if width >= 34:
+            columns["tok"] = 5
+        if width >= 46:
+            columns["ttft"] = 6
+            columns["rate"] = 6
         fixed = sum(columns.values())
-        # The node name matters more than the bar: it gets its room first.
-        node = max(8, min(22, width - fixed))
+        node = max(8, min(16, width - fixed))
         columns["node"] = node
         bar = width - fixed - node - 1
         if bar >= 6:
@@ -156,7 +157,9 @@ class Timeline(ScrollView, can_focus=True):
         return columns
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width or self.size.width
+        # Columns are laid out for the width less the scrollbar, shown or not, so
+        # they do not jump when the rows start to overflow.
+        width = max(10, self.size.width - self.styles.scrollbar_size_vertical)
         columns = self._columns(width)
         if y == 0:
             return self._strip(

@@ -117,8 +117,18 @@ class TokenView(ScrollView, can_focus=True):
         self._blocks: list[TokenBlock] = []
         self._total = 0
 
+    def on_mount(self) -> None:
+        # Textual's compositor keeps an anchored widget scrolled to the bottom as its
+        # virtual size grows, at layout time; scrolling here by hand races the layout.
+        self.anchor()
+
+    def text_width(self) -> int:
+        """The wrap width, whether or not the scrollbar shows right now: a width that
+        changed with the scrollbar would re-wrap (and jump) the whole view."""
+        return max(10, self.size.width - self.styles.scrollbar_size_vertical)
+
     def sync(self) -> None:
-        width = max(10, self.scrollable_content_region.width or self.size.width)
+        width = self.text_width()
         self._blocks = list(self.model.blocks)
         starts, total = [], 0
         for block in self._blocks:
@@ -127,8 +137,6 @@ class TokenView(ScrollView, can_focus=True):
         self._starts, self._total = starts, total
         self.model.changed_blocks.clear()
         self.virtual_size = Size(width, total)
-        if self.follow:
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
         self.refresh()
 
     def on_resize(self) -> None:
@@ -155,7 +163,7 @@ class TokenView(ScrollView, can_focus=True):
             return Strip.blank(width)
         block_index = bisect.bisect_right(self._starts, index) - 1
         block = self._blocks[block_index]
-        lines = self._block_lines(block, max(10, self.scrollable_content_region.width))
+        lines = self._block_lines(block, self.text_width())
         offset = index - self._starts[block_index]
         if offset >= len(lines):
             return Strip.blank(width)
@@ -168,7 +176,9 @@ class TokenView(ScrollView, can_focus=True):
             self.follow = follow
             self.post_message(self.FollowChanged(follow))
         if follow:
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+            self.anchor()  # scrolls to the end and re-engages a released anchor
+        else:
+            self.release_anchor()
 
     def action_scroll_by(self, lines: int) -> None:
         self.scroll_to(y=self.scroll_offset.y + lines, animate=False, immediate=True)
