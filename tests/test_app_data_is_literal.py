@@ -60,3 +60,23 @@ async def test_huge_values_are_paged_not_built(open_session):
         blob.expand()
         await pilot.pause()
         assert len(blob.children) == PAGE + 1
+
+
+async def test_long_text_pages_by_line_and_chunks_very_long_lines(open_session):
+    session, _ = open_session("joke")
+    app = DebuggerApp(session, autostart=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        tree = app.state_pane.value_tree
+        text = "first\n" + "x" * 1000 + "\n" + "\n".join(f"line {i}" for i in range(300))
+        tree.show({"doc": text})
+        await pilot.pause()
+        (doc,) = tree.root.children
+        doc.expand()
+        await pilot.pause()
+        shown = [child.label.plain for child in doc.children]
+        assert shown[0] == "first" and shown[1] == "x" * 400 and shown[3] == "x" * 200
+        assert shown[4] == "line 0"
+        assert shown[-1] == "… 204 more lines (enter shows 100)"
+        tree.select_node(doc.children[-1])
+        await pilot.pause()
+        assert [c.label.plain for c in doc.children][-1] == "… 104 more lines (enter shows 100)"

@@ -40,7 +40,9 @@ def list_ollama_models(base_url: str | None = None, *, timeout_s: float = 5.0) -
     try:
         response = httpx.get(f"{url}/api/tags", timeout=timeout_s)
     except httpx.ConnectError as exc:
-        raise OllamaUnavailable(f"Ollama is not running at {url}; start it with `ollama serve`") from exc
+        raise OllamaUnavailable(
+            f"Ollama is not running at {url}; start it with `ollama serve`"
+        ) from exc
     except httpx.TimeoutException as exc:
         raise OllamaUnavailable(
             f"Ollama at {url} did not answer within {timeout_s:g}s: check it, or raise --timeout"

@@ -82,6 +82,34 @@ class ToolCallDraft:
     call_id: str | None = None
 
 
+class TextBuffer:
+    """Text that grows a token at a time. ``str +=`` on an attribute copies the whole
+    string each time (quadratic over a long reply); tokens are folded into chunks of
+    64 instead (a string per token would cost more memory than the text itself), and
+    joined when the text is read."""
+
+    __slots__ = ("_chunks", "_pending")
+    FOLD = 64
+
+    def __init__(self) -> None:
+        self._chunks: list[str] = []
+        self._pending: list[str] = []
+
+    def append(self, text: str) -> None:
+        if text:
+            self._pending.append(text)
+            if len(self._pending) >= self.FOLD:
+                self._chunks.append("".join(self._pending))
+                self._pending.clear()
+
+    @property
+    def value(self) -> str:
+        if self._pending or len(self._chunks) > 1:
+            self._chunks[:] = ["".join(self._chunks + self._pending)]
+            self._pending.clear()
+        return self._chunks[0] if self._chunks else ""
+
+
 @dataclass
 class TokenBlock:
     """One LLM call's output (or one tool result), as it streams."""
@@ -93,14 +121,22 @@ class TokenBlock:
     task_id: str | None
     role: str = "ai"
     model: str | None = None
-    reasoning: str = ""
-    text: str = ""
+    reasoning_buffer: TextBuffer = field(default_factory=TextBuffer)
+    text_buffer: TextBuffer = field(default_factory=TextBuffer)
     tool_calls: dict[int, ToolCallDraft] = field(default_factory=dict)
     tool_name: str | None = None
     finished: bool = False
     waiting: bool = False
     call: LlmCall | None = None
     version: int = 0
+
+    @property
+    def text(self) -> str:
+        return self.text_buffer.value
+
+    @property
+    def reasoning(self) -> str:
+        return self.reasoning_buffer.value
 
 
 @dataclass
@@ -207,11 +243,11 @@ class RunModel:
     def _on_token(self, e: Any) -> None:
         block = self._block_for(e)
         if e.role == "tool":
-            block.text += e.text
+            block.text_buffer.append(e.text)
             block.finished = True
         else:
-            block.reasoning += e.reasoning
-            block.text += e.text
+            block.reasoning_buffer.append(e.reasoning)
+            block.text_buffer.append(e.text)
             for chunk in e.tool_call_chunks:
                 index = chunk.get("index") or 0
                 draft = block.tool_calls.setdefault(index, ToolCallDraft())

@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from tui.app.literal import literal, one_line
 from tui.app.model import RunModel, TokenBlock
+from tui.app.panes.growing_text import GrowingText
 
 NODE_COLORS = ("cyan", "magenta", "green", "yellow", "bright_blue", "bright_magenta", "bright_cyan")
 
@@ -30,16 +31,10 @@ def node_color(node: str) -> str:
     return NODE_COLORS[int(hashlib.sha1(node.encode()).hexdigest(), 16) % len(NODE_COLORS)]
 
 
-def block_text(block: TokenBlock) -> Text:
-    """Everything one block shows, as styled literal text."""
+def header_text(block: TokenBlock) -> Text:
+    """The block's heading: node (with its subgraph path), step, model."""
     text = Text(end="")
     color = node_color(block.node)
-    if block.role == "tool":
-        text.append("↳ ", "green")
-        text.append(one_line(block.tool_name or "tool", 40), f"bold {color}")
-        text.append(" → ", "dim")
-        text.append_text(literal(block.text, "green"))
-        return text
     text.append("▍", color)
     path = [segment.partition(":")[0] for segment in block.ns]
     text.append(one_line(" › ".join([*path, block.node]), 60), f"bold {color}")
@@ -49,15 +44,25 @@ def block_text(block: TokenBlock) -> Text:
         text.append(f" · {one_line(block.model, 30)}", "dim")
     if block.waiting:
         text.append("\n  waiting for the model…", "dim italic")
-    if block.reasoning:
-        text.append("\n")
-        text.append_text(literal(block.reasoning.strip("\n"), "dim italic"))
-    if block.text:
-        text.append("\n")
-        text.append_text(literal(block.text))
+    return text
+
+
+def tool_result_text(block: TokenBlock) -> Text:
+    text = Text(end="")
+    text.append("↳ ", "green")
+    text.append(one_line(block.tool_name or "tool", 40), f"bold {node_color(block.node)}")
+    text.append(" → ", "dim")
+    text.append_text(literal(block.text, "green"))
+    return text
+
+
+def tail_text(block: TokenBlock) -> Text | None:
+    """Tool calls as they build, then the call's figures once it ended."""
+    text = Text(end="")
     for index in sorted(block.tool_calls):
         draft = block.tool_calls[index]
-        text.append("\n⚙ ", "bold yellow")
+        text.append("\n" if text else "")
+        text.append("⚙ ", "bold yellow")
         text.append(one_line(draft.name or "…", 60), "bold yellow")
         text.append("(", "yellow")
         text.append_text(literal(_pretty_args(draft.args), "yellow"))
@@ -65,8 +70,27 @@ def block_text(block: TokenBlock) -> Text:
             text.append(")", "yellow")
     call = block.call
     if call is not None and call.status != "running":
-        text.append("\n")
+        text.append("\n" if text else "")
         text.append(_call_summary(call), "red" if call.status == "error" else "dim")
+    return text or None
+
+
+REASONING_STYLE = "dim italic"
+
+
+def block_text(block: TokenBlock) -> Text:
+    """Everything one block shows, as styled literal text (all of it at once)."""
+    if block.role == "tool":
+        return tool_result_text(block)
+    text = header_text(block)
+    for part, style in ((block.reasoning.strip("\n"), REASONING_STYLE), (block.text, "")):
+        if part:
+            text.append("\n")
+            text.append_text(literal(part, style))
+    tail = tail_text(block)
+    if tail is not None:
+        text.append("\n")
+        text.append_text(tail)
     return text
 
 
@@ -113,6 +137,8 @@ class TokenView(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.model = model
         self._cache: dict[int, tuple[int, int, list[Strip]]] = {}
+        # The growing parts of each block, wrapped incrementally (see growing_text).
+        self._growing: dict[int, tuple[GrowingText, GrowingText]] = {}
         self._starts: list[int] = []
         self._blocks: list[TokenBlock] = []
         self._total = 0
@@ -148,10 +174,31 @@ class TokenView(ScrollView, can_focus=True):
         if cached is not None and cached[0] == block.version and cached[1] == width:
             return cached[2]
         console = self.app.console
-        lines = block_text(block).wrap(console, width)
-        strips = [Strip(list(line.render(console))).extend_cell_length(width) for line in lines]
+        if block.role == "tool":
+            strips = self._wrap(tool_result_text(block), width)
+        else:
+            # A streaming reply grows every frame: its reasoning and text re-wrap
+            # only their last line; the small parts around them re-render whole.
+            reasoning, answer = self._growing.setdefault(
+                id(block), (GrowingText(REASONING_STYLE), GrowingText())
+            )
+            strips = self._wrap(header_text(block), width)
+            if block.reasoning:
+                strips += reasoning.lines(block.reasoning.strip("\n"), width, console)
+            if block.text:
+                strips += answer.lines(block.text, width, console)
+            tail = tail_text(block)
+            if tail is not None:
+                strips += self._wrap(tail, width)
         self._cache[id(block)] = (block.version, width, strips)
         return strips
+
+    def _wrap(self, text: Text, width: int) -> list[Strip]:
+        console = self.app.console
+        return [
+            Strip(list(line.render(console))).crop(0, width).extend_cell_length(width)
+            for line in text.wrap(console, width)
+        ]
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width

@@ -34,8 +34,7 @@ class Entry:
 
     value: Any
     path: tuple[Any, ...]
-    more_from: int | None = None  # set on a placeholder for the next page
-    text_lines: list[str] | None = None  # the lines of a long string, paged like a list
+    more_from: int | None = None  # a placeholder for the next page: item index or char offset
     built: bool = False
 
 
@@ -163,17 +162,24 @@ class ValueTree(Tree[Entry]):
             parent.add_leaf(more, data=Entry(items, path, more_from=end))
 
     def _add_text_page(
-        self, parent: TreeNode[Entry], lines: list[str], path: tuple[Any, ...], start: int
+        self, parent: TreeNode[Entry], text: str, path: tuple[Any, ...], start: int
     ) -> None:
-        end = min(len(lines), start + PAGE)
-        for index in range(start, end):
-            parent.add_leaf(literal(lines[index] or " "), data=Entry(lines[index], (*path, index)))
-        if end < len(lines):
-            more = Text(
-                f"… {len(lines) - end:,} more lines (enter shows {min(PAGE, len(lines) - end)})",
-                "dim italic",
+        # Pages by character offset: a 10 MB string is never split whole, only the
+        # hundred lines shown are cut out of it.
+        pos, shown = start, 0
+        while pos < len(text) and shown < PAGE:
+            newline = text.find("\n", pos, pos + LINE_CHUNK + 1)
+            end, after = (
+                (newline, newline + 1) if newline >= 0 else (min(len(text), pos + LINE_CHUNK),) * 2
             )
-            parent.add_leaf(more, data=Entry(None, path, more_from=end, text_lines=lines))
+            parent.add_leaf(
+                literal(text[pos:end] or " "), data=Entry(text[pos:end], (*path, shown + start))
+            )
+            pos, shown = after, shown + 1
+        if pos < len(text):
+            lines = text.count("\n", pos) + 1
+            more = Text(f"… {lines:,} more lines (enter shows {min(PAGE, lines)})", "dim italic")
+            parent.add_leaf(more, data=Entry(text, path, more_from=pos))
 
     def _populate(self, node: TreeNode[Entry]) -> None:
         entry = node.data
@@ -187,7 +193,7 @@ class ValueTree(Tree[Entry]):
         elif isinstance(value, list):
             self._add_page(node, value, entry.path, 0)
         elif isinstance(value, str):
-            self._add_text_page(node, _text_lines(value), entry.path, 0)
+            self._add_text_page(node, value, entry.path, 0)
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Entry]) -> None:
         self._populate(event.node)
@@ -199,8 +205,8 @@ class ValueTree(Tree[Entry]):
         event.stop()
         parent = event.node.parent
         event.node.remove()
-        if entry.text_lines is not None:
-            self._add_text_page(parent, entry.text_lines, entry.path, entry.more_from)
+        if isinstance(entry.value, str):
+            self._add_text_page(parent, entry.value, entry.path, entry.more_from)
         else:
             self._add_page(parent, entry.value, entry.path, entry.more_from)
 
@@ -243,10 +249,3 @@ class ValueTree(Tree[Entry]):
         if node is None or node.data is None or node.data.more_from is not None:
             return None
         return node.data.path, node.data.value
-
-
-def _text_lines(value: str) -> list[str]:
-    lines: list[str] = []
-    for line in value.splitlines() or [""]:
-        lines.extend(line[i : i + LINE_CHUNK] for i in range(0, max(1, len(line)), LINE_CHUNK))
-    return lines

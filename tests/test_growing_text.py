@@ -1,0 +1,58 @@
+"""Incremental wrapping gives exactly the lines of wrapping the whole text at once."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from rich.console import Console
+from rich.text import Text
+
+from tui.app.panes.growing_text import GrowingText
+
+WORDS = [
+    "a",
+    "tool",
+    "calls",
+    "antidisestablishmentarianism" * 2,
+    "東京",
+    "😀",
+    "x\ny",
+    "\n",
+    "  ",
+    "end.",
+]
+
+
+def _whole(text: str, width: int, console: Console) -> list[str]:
+    return [line.plain.rstrip() for line in Text(text).wrap(console, width)]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_token_by_token_equals_all_at_once(seed):
+    rng = random.Random(seed)
+    console = Console(width=200)
+    width = rng.choice([8, 13, 20, 41])
+    growing = GrowingText()
+    text = ""
+    for _ in range(rng.randint(1, 120)):
+        token = rng.choice(WORDS) + rng.choice(["", " ", "  "])
+        if rng.random() < 0.2:  # providers split words across tokens too
+            cut = rng.randint(0, len(token))
+            pieces = [token[:cut], token[cut:]]
+        else:
+            pieces = [token]
+        for piece in pieces:
+            text += piece
+            if not text:  # the pane never asks for an empty part
+                continue
+            got = [strip.text.rstrip() for strip in growing.lines(text, width, console)]
+            assert got == _whole(text, width, console), (seed, text)
+
+
+def test_a_width_change_starts_over():
+    console = Console(width=200)
+    growing = GrowingText()
+    text = "one two three four five six seven"
+    growing.lines(text, 10, console)
+    assert [s.text.rstrip() for s in growing.lines(text, 20, console)] == _whole(text, 20, console)
