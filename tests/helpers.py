@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,12 @@ from tui.engine.session import Session
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_graphs"
 TEST_GRAPHS = Path(__file__).resolve().parent / "graphs"
+
+
+def env_without_model_choice() -> dict[str, str]:
+    """This process's environment minus any LANGGRAPH_TUI_* model choice, for a child
+    process that must pick its model from its own arguments."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("LANGGRAPH_TUI_")}
 
 
 class EventLog:

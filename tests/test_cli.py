@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -12,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, SAMPLES, TEST_GRAPHS
+from tests.helpers import ROOT, SAMPLES, TEST_GRAPHS, env_without_model_choice
 
 
 def cli(*args: str, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("LANGGRAPH_TUI_")}
+    full_env = env_without_model_choice()
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "tui", *args],
@@ -190,7 +189,7 @@ def test_resume_answers_an_interrupt_on_a_persistent_thread(tmp_path):
 
 def test_ctrl_c_cancels_with_130_and_valid_jsonl(tmp_path):
     out = tmp_path / "run.jsonl"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LANGGRAPH_TUI_")}
+    env = env_without_model_choice()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -206,16 +205,16 @@ def test_ctrl_c_cancels_with_130_and_valid_jsonl(tmp_path):
         ],
         cwd=ROOT,
         env=env,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if out.exists() and '"kind": "token"' in out.read_text():
-            break
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=15) == 130
+    with process:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if out.exists() and '"kind": "token"' in out.read_text():
+                break
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 130
     events = events_of(out.read_text())
     assert events[-1]["kind"] == "run_finished" and events[-1]["status"] == "cancelled"
     assert any(e["kind"] == "token" for e in events)

@@ -14,7 +14,7 @@ import termios
 import threading
 import time
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, env_without_model_choice
 
 
 def _spawn(
@@ -23,7 +23,7 @@ def _spawn(
     master, slave = pty.openpty()
     cols, rows = size
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LANGGRAPH_TUI_")}
+    env = env_without_model_choice()
     env.update(TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows))
     process = subprocess.Popen(
         [sys.executable, "-m", "tui", *args],

@@ -455,7 +455,7 @@ class DebuggerApp(App[int]):
         self.call_from_thread(self._swap_source, session)
 
     def _load_failed(self, message: str) -> None:
-        self.model._add_log("error", self.source.now(), f"reload failed: {message}")
+        self.model.add_log("error", self.source.now(), f"reload failed: {message}")
         self.notify(
             message, title="reload failed; the old graph stays", severity="error", timeout=8
         )

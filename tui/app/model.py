@@ -237,7 +237,7 @@ class RunModel:
         row.status, row.finished_t, row.duration_s = e.status, e.t, e.duration_s
         row.result, row.error, row.traceback = e.result, e.error, e.traceback
         if e.status == "error":
-            self._add_log("error", e.t, f"{e.node} failed: {e.error}", None, e.ns, e.traceback)
+            self.add_log("error", e.t, f"{e.node} failed: {e.error}", None, e.ns, e.traceback)
         self.dirty.update(("tasks", "graph"))
 
     def _on_token(self, e: Any) -> None:
@@ -355,10 +355,10 @@ class RunModel:
         self.dirty.update(("tasks", "status"))
 
     def _on_update(self, e: Any) -> None:
-        self._add_log("update", e.t, f"update from {e.node}", e.update, e.ns)
+        self.add_log("update", e.t, f"update from {e.node}", e.update, e.ns)
 
     def _on_custom(self, e: Any) -> None:
-        self._add_log("custom", e.t, "custom event", e.data, e.ns)
+        self.add_log("custom", e.t, "custom event", e.data, e.ns)
 
     def _on_values(self, e: Any) -> None:
         if not e.ns:
@@ -380,9 +380,7 @@ class RunModel:
     def _on_interrupted(self, e: Any) -> None:
         self.interrupts = list(e.interrupts)
         for pending in e.interrupts:
-            self._add_log(
-                "interrupt", e.t, "interrupt: waiting for an answer", pending.get("value")
-            )
+            self.add_log("interrupt", e.t, "interrupt: waiting for an answer", pending.get("value"))
         self.dirty.add("status")
 
     def _on_paused(self, e: Any) -> None:
@@ -404,7 +402,7 @@ class RunModel:
         title = f"run failed: {e.type}: {e.error}"
         if e.hint:
             title = f"{e.hint}"
-        entry = self._add_log("error", e.t, title, None, e.ns, e.traceback)
+        entry = self.add_log("error", e.t, title, None, e.ns, e.traceback)
         self.last_error = entry
 
     def _on_run_finished(self, e: Any) -> None:
@@ -415,12 +413,12 @@ class RunModel:
 
     def _on_notice(self, e: Any) -> None:
         kind = "error" if e.level == "error" else "control"
-        self._add_log(kind, e.t, e.text)
+        self.add_log(kind, e.t, e.text)
 
     def _control(self, t: float, title: str, body: Any = None) -> None:
-        self._add_log("control", t, title, body)
+        self.add_log("control", t, title, body)
 
-    def _add_log(
+    def add_log(
         self,
         kind: str,
         t: float,

@@ -77,7 +77,11 @@ def brief(value: Any, depth: int = 0) -> str:
 
 class EventsPane(RichLog):
     def __init__(self, model: RunModel, **kwargs) -> None:
-        super().__init__(wrap=True, markup=False, highlight=False, max_lines=4000, **kwargs)
+        # min_width: RichLog renders at least 78 columns and crops the rest, which
+        # cuts wrapped lines in a narrower pane; wrap to the pane instead.
+        super().__init__(
+            wrap=True, markup=False, highlight=False, max_lines=4000, min_width=10, **kwargs
+        )
         self.model = model
         self.filter = "all"
         self._written = 0
@@ -90,19 +94,29 @@ class EventsPane(RichLog):
 
     def sync(self) -> None:
         if self._written > len(self.model.log):  # the model was reset for a new run
-            self.clear()
-            self._written = 0
+            self._rewrite()
+            return
+        # One width whether or not the scrollbar shows: lines written while it was
+        # hidden would otherwise be cropped once it appears.
+        width = self.size.width - self.styles.scrollbar_size_vertical if self.size.width else None
         for entry in self.model.log[self._written :]:
             if self.filter in ("all", entry.kind):
-                self.write(entry_text(entry))
+                self.write(entry_text(entry), width=width)
         self._written = len(self.model.log)
+
+    def _rewrite(self) -> None:
+        self.clear()
+        self._written = 0
+        self.sync()
+
+    def on_resize(self) -> None:
+        # RichLog keeps lines wrapped for the width they were written at.
+        self._rewrite()
 
     def cycle_filter(self) -> str:
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
         self._title()
-        self.clear()
-        self._written = 0
-        self.sync()
+        self._rewrite()
         return self.filter
 
     def plain_text(self) -> str:
