@@ -189,3 +189,17 @@ def test_the_ui_thread_is_never_blocked_by_a_blocked_engine(open_session):
     session.drain()
     _ = session.status, session.now()
     assert time.monotonic() - began < 0.1
+
+
+def test_a_breakpoint_set_mid_run_applies_to_that_run(open_session):
+    # Guards what the session relies on: LangGraph reads the breakpoint list it
+    # was given at every tick (true on 1.2); if it ever copies it, this fails.
+    session, log = open_session("slow_steps")
+    session.start().result(5)
+    log.wait_kind("task_started", node="one")
+    assert session.toggle_breakpoint("three") is True
+    final = log.finish()
+    assert final.status == "paused"
+    assert _root_tasks(log.events) == ["one", "two"]
+    assert session.status == "breakpoint" and session.next == ["three"]
+    assert session.interrupt_before == ["three"]

@@ -56,3 +56,10 @@ def test_a_width_change_starts_over():
     text = "one two three four five six seven"
     growing.lines(text, 10, console)
     assert [s.text.rstrip() for s in growing.lines(text, 20, console)] == _whole(text, 20, console)
+
+
+def test_the_style_reaches_every_line():
+    console = Console(width=200)
+    strips = GrowingText("dim italic").lines("thinking about a long question here", 12, console)
+    styled = [seg for strip in strips for seg in strip if seg.text.strip()]
+    assert styled and all(seg.style and seg.style.dim and seg.style.italic for seg in styled)

@@ -115,7 +115,7 @@ ERRORS = [
     ),
     (
         str(G / "not_a_graph.py"),
-        "not_a_graph.py:graph is a int, not a LangGraph graph \\(point at a compiled graph",
+        "not_a_graph.py:graph is an int, not a LangGraph graph \\(point at a compiled graph",
     ),
     (str(G / "no_graph.py"), "no_graph.py defines no graph: add `graph = builder.compile\\(\\)`"),
     (

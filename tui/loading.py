@@ -313,9 +313,13 @@ def _as_graph(obj: Any, label: str) -> Pregel:
     if callable(obj) and not isinstance(obj, type):
         return _as_graph(_call_factory(obj, label), f"{label}()")
     raise GraphLoadError(
-        f"{label} is a {type(obj).__name__}, not a LangGraph graph "
+        f"{label} is {_article(type(obj).__name__)} {type(obj).__name__}, not a LangGraph graph "
         "(point at a compiled graph, a StateGraph, or a factory that returns one)"
     )
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"
 
 
 def _call_factory(factory: Any, label: str) -> Any:

@@ -242,7 +242,8 @@ def _plan_reply(
     if results:
         lines = [f"- {r.name or 'tool'}: {_shorten(_text_of(r), 160)}" for r in results]
         text = "Here is what I found:\n" + "\n".join(lines) + f"\nThat covers {subject}."
-        reasoning = f"I have {len(results)} tool results; time to summarise them."
+        count = f"{len(results)} tool result{'s' if len(results) != 1 else ''}"
+        reasoning = f"I have {count}; time to summarise them."
     else:
         text = _compose(prompt, subject)
         reasoning = f"Let me think about {subject} and answer briefly."

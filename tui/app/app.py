@@ -24,7 +24,7 @@ from textual.widgets import Footer
 from tui.app.model import RunModel
 from tui.app.panes.events import EventsPane
 from tui.app.panes.graph import GraphPane
-from tui.app.panes.state import StatePane
+from tui.app.panes.state import CopyableTree, StatePane
 from tui.app.panes.status_bar import StatusBar
 from tui.app.panes.timeline import Timeline
 from tui.app.panes.tokens import TokenView
@@ -50,7 +50,12 @@ class DebuggerApp(App[int]):
         Binding(
             "p", "pause", "Pause", tooltip="Pause at the next step boundary (running nodes finish)"
         ),
-        Binding("c", "continue", "Continue", tooltip="Continue a paused, stopped or cancelled run"),
+        Binding(
+            "c",
+            "continue",
+            "Continue",
+            tooltip="Continue a paused, stopped, failed or cancelled run",
+        ),
         Binding(
             "n",
             "next",
@@ -66,9 +71,15 @@ class DebuggerApp(App[int]):
         Binding("f", "follow", "Follow", tooltip="Follow the token stream on or off"),
         Binding("g", "graph", "Graph", tooltip="Show or hide the graph pane"),
         Binding("e", "events_filter", "Filter", show=False, tooltip="Cycle the events filter"),
-        Binding("l", "live_state", "Live", show=False, tooltip="Show the latest state again"),
+        Binding(
+            "l",
+            "live_state",
+            "Live state",
+            tooltip="Back to the latest state (the inspector is pinned to a step)",
+        ),
+        Binding("y", "copy_json", "Copy", show=False, tooltip="Copy the selected value as JSON"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys and panes"),
-        Binding("q", "quit_app", "Quit", tooltip="Quit (asks first while a run is going)"),
+        Binding("q", "quit", "Quit", tooltip="Quit (asks first while a run is going)"),
     ]
     # Which keys apply in which status: the footer shows only what makes sense now.
     KEYS_BY_STATUS = {
@@ -170,6 +181,8 @@ class DebuggerApp(App[int]):
             timeline.tick(now)
         if "tokens" in dirty:
             self.tokens.sync()
+        elif "status" in dirty and not self.model.blocks:
+            self.tokens.refresh()  # "no model output yet" becomes "… in this run"
         if "log" in dirty:
             self.events_pane.sync()
         state = self.state_pane
@@ -193,7 +206,7 @@ class DebuggerApp(App[int]):
             if self.source.status in ("running", "pausing")
             else upcoming or model.model_label
         ) or ""
-        bar.step = model.step
+        bar.step = model.current_step()
         bar.status = model.status
         bar.detail = model.status_detail
         bar.tokens = model.tokens_out
@@ -210,7 +223,10 @@ class DebuggerApp(App[int]):
         inner_running = {
             row.node for row in model.tasks.values() if row.status == "running" and row.ns
         }
+        inner_visited = {row.node for row in model.tasks.values() if row.ns}
         visited = {row.node for row in model.tasks.values() if not row.ns}
+        latest = {row.node: row.status for row in model.task_rows() if not row.ns}
+        failed = {node for node, status in latest.items() if status == "error"}
         stopped = model.status in ("paused", "breakpoint", "interrupted", "cancelled", "failed")
         self.graph_pane.update_marks(
             running=model.running_nodes(),
@@ -218,6 +234,8 @@ class DebuggerApp(App[int]):
             next_nodes=model.next if stopped else [],
             breakpoints=set(self.source.interrupt_before),
             inner_running=inner_running,
+            inner_visited=inner_visited,
+            failed=failed,
         )
 
     # -- pane messages ---------------------------------------------------------------------
@@ -235,6 +253,7 @@ class DebuggerApp(App[int]):
             )
             return
         self.state_pane.show(info, self.model.parent_values(info), pinned=pinned)
+        self.refresh_bindings()  # `l` (back to live) shows only while pinned
 
     def on_timeline_row_selected(self, message: Timeline.RowSelected) -> None:
         self.push_screen(TaskDetailScreen(message.row))
@@ -245,6 +264,8 @@ class DebuggerApp(App[int]):
     # -- actions: the keys -------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "live_state":
+            return self.state_pane.pinned
         allowed = self.KEYS_BY_STATUS.get(action)
         if allowed is None:
             return True
@@ -308,17 +329,28 @@ class DebuggerApp(App[int]):
     def action_follow(self) -> None:
         tokens = self.tokens
         tokens.set_follow(not tokens.follow)
+        self.notify(
+            "following the token stream"
+            if tokens.follow
+            else "not following: new tokens arrive below (f follows again)",
+            timeout=3,
+        )
 
     def action_graph(self) -> None:
         wide = self.screen.has_class("-wide")
         self.screen.toggle_class("hide-graph" if wide else "show-graph")
 
     def action_events_filter(self) -> None:
-        shown = self.events_pane.cycle_filter()
-        self.notify(f"events: showing {shown}", timeout=2)
+        self.events_pane.cycle_filter()  # the pane's title says which
 
     def action_live_state(self) -> None:
         self._show_live_state()
+        self.refresh_bindings()
+
+    def action_copy_json(self) -> None:
+        focused = self.focused
+        tree = focused if isinstance(focused, CopyableTree) else self.state_pane.value_tree
+        tree.action_copy_json()
 
     def action_breakpoint(self) -> None:
         node = self._selected_node()
@@ -354,8 +386,7 @@ class DebuggerApp(App[int]):
         except SessionError as exc:
             self.notify(str(exc), severity="warning")
             return
-        later = " (from the next continue)" if self.source.status in ("running", "pausing") else ""
-        self.notify(f"breakpoint {'set before' if on else 'cleared from'} {node}{later}", timeout=3)
+        self.notify(f"breakpoint {'set before' if on else 'cleared from'} {node}", timeout=3)
         self._refresh_panes({"tasks", "graph"})
 
     def action_answer(self) -> None:
@@ -385,9 +416,12 @@ class DebuggerApp(App[int]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)]))
 
-    def action_quit_app(self) -> None:
+    async def action_quit(self) -> None:
+        # Every way out (q, ctrl+q, the palette's Quit) comes here.
         if self.source.status not in ("running", "pausing"):
             self.exit(0)
+            return
+        if isinstance(self.screen, ConfirmScreen):
             return
 
         def decided(yes: bool | None) -> None:
@@ -403,7 +437,7 @@ class DebuggerApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.action not in ("quit_app",):
+            if isinstance(binding, Binding) and binding.action != "quit":
                 action = binding.action
                 yield SystemCommand(
                     f"{binding.description} ({binding.key_display or binding.key})",
@@ -413,13 +447,13 @@ class DebuggerApp(App[int]):
         if getattr(self.source, "model_switchable", False):
             yield SystemCommand(
                 "Switch model",
-                "pick the chat model for the next run (Ollama's pulled models listed)",
+                "Pick the chat model for the next run (lists what Ollama has pulled)",
                 self.action_switch_model,
             )
         if self.spec is not None:
             yield SystemCommand(
                 "Reload graph from disk",
-                "re-import the graph file and start over",
+                "Re-import the graph file and start over",
                 self.reload_graph,
             )
 
@@ -444,9 +478,14 @@ class DebuggerApp(App[int]):
     @work(thread=True, exclusive=True, group="reload")
     def reload_graph(self) -> None:
         # Loading imports user code, which can be slow or fail: off the UI thread.
+        from dataclasses import replace
+
         from tui.launcher import open_session
         from tui.loading import GraphLoadError
+        from tui.models import active_model
 
+        # The model picked with "Switch model" outlives the reload.
+        self.spec = replace(self.spec, model=active_model())
         try:
             session, _ = open_session(self.spec)
         except GraphLoadError as exc:

@@ -49,6 +49,7 @@ class TaskRow:
     ns: tuple[str, ...]
     started_t: float
     input: Any = None
+    triggers: tuple[str, ...] = ()
     status: str = "running"
     finished_t: float | None = None
     duration_s: float | None = None
@@ -61,6 +62,15 @@ class TaskRow:
     @property
     def depth(self) -> int:
         return len(self.ns)
+
+    @property
+    def label(self) -> str:
+        """The node, and for a task made by Send (parallel workers of one node) what
+        it was sent, so the workers can be told apart."""
+        if "__pregel_push" not in self.triggers:
+            return self.node
+        hint = _first_text(self.input)
+        return f"{self.node} · {hint}" if hint else self.node
 
     @property
     def parent_task_id(self) -> str | None:
@@ -186,6 +196,7 @@ class RunModel:
         self.next: list[str] = []
         self.tokens_out = 0
         self.tokens_in = 0
+        self.llm_spans: list[tuple[float, float]] = []  # when each LLM call ran
         self.started_t: float | None = None
         self.ended_t: float | None = None
         self.last_error: LogEntry | None = None
@@ -224,7 +235,9 @@ class RunModel:
             row = self.tasks[e.task_id]
             row.status, row.started_t, row.finished_t, row.duration_s = "running", e.t, None, None
         else:
-            self.tasks[e.task_id] = TaskRow(e.task_id, e.node, e.step, e.ns, e.t, input=e.input)
+            self.tasks[e.task_id] = TaskRow(
+                e.task_id, e.node, e.step, e.ns, e.t, input=e.input, triggers=tuple(e.triggers)
+            )
             self.task_order.append(e.task_id)
         self.dirty.update(("tasks", "graph"))
 
@@ -333,6 +346,7 @@ class RunModel:
         call.model, call.status, call.error = e.model, e.status, e.error
         call.input_tokens, call.output_tokens = e.input_tokens, e.output_tokens
         call.ttft_s, call.tokens_per_s, call.duration_s = e.ttft_s, e.tokens_per_s, e.duration_s
+        self.llm_spans.append((e.t - e.duration_s, e.t))
         row = self.tasks.get(e.task_id or "")
         if row is not None and call not in row.calls:
             # llm_started comes from a callback and can beat the task's own
@@ -399,11 +413,11 @@ class RunModel:
         self._control(e.t, f"cancelled; the checkpoint at step {e.step} is kept")
 
     def _on_run_failed(self, e: Any) -> None:
-        title = f"run failed: {e.type}: {e.error}"
-        if e.hint:
-            title = f"{e.hint}"
-        entry = self.add_log("error", e.t, title, None, e.ns, e.traceback)
-        self.last_error = entry
+        title = e.hint or f"run failed: {e.type}: {e.error}"
+        # The failing task's entry already carries the traceback; once is enough.
+        shown = any(entry.kind == "error" and entry.detail for entry in self.log)
+        traceback = None if shown else e.traceback
+        self.last_error = self.add_log("error", e.t, title, None, e.ns, traceback)
 
     def _on_run_finished(self, e: Any) -> None:
         self.ended_t = e.t
@@ -452,8 +466,10 @@ class RunModel:
             span = now - self._recent[0][0]
             if span > 0.05:
                 return sum(n for _, n in self._recent) / span
-        rates = [c.tokens_per_s for t in self.tasks.values() for c in t.calls if c.tokens_per_s]
-        return sum(rates) / len(rates) if rates else None
+        busy = _union_length(self.llm_spans)
+        # Tokens over the time any model was generating: parallel calls overlap, so
+        # averaging their own rates would understate what the run did.
+        return self.tokens_out / busy if busy > 0 and self.tokens_out else None
 
     def task_rows(self) -> list[TaskRow]:
         """Tasks in display order: each subgraph's tasks right under their parent."""
@@ -471,6 +487,16 @@ class RunModel:
 
         walk(None)
         return ordered
+
+    def current_step(self) -> int | None:
+        """The root step running, or that ran last: the one the timeline shows."""
+        steps = [row.step for row in self.tasks.values() if not row.ns]
+        return max(steps) if steps else self.step
+
+    def step_label(self, row: TaskRow) -> str:
+        """``2.1`` for step 1 of a subgraph that runs in the parent's step 2."""
+        parent = self.tasks.get(row.parent_task_id or "")
+        return f"{self.step_label(parent)}.{row.step}" if parent is not None else str(row.step)
 
     def checkpoint_after(self, row: TaskRow) -> CheckpointInfo | None:
         """The checkpoint that step ``row.step`` produced in ``row``'s graph."""
@@ -498,3 +524,24 @@ class RunModel:
             (row.finished_t if row.finished_t is not None else now) for row in self.tasks.values()
         )
         return start, max(end, start)
+
+
+def _union_length(spans: list[tuple[float, float]]) -> float:
+    total, end = 0.0, float("-inf")
+    for start, stop in sorted(spans):
+        if stop <= end:
+            continue
+        total += stop - max(start, end)
+        end = stop
+    return total
+
+
+def _first_text(value: Any) -> str:
+    """A short reading of a Send's payload: its first string value."""
+    if isinstance(value, str):
+        return value[:40]
+    if isinstance(value, dict):
+        for item in value.values():
+            if isinstance(item, str) and item:
+                return item[:40]
+    return ""

@@ -58,6 +58,7 @@ from tui.model_errors import explain_error
 
 ACTIVE = frozenset({"running", "pausing"})
 NO_INPUT: Any = object()
+_NO_NODE = "\x00langgraph-tui: no node"
 
 
 class SessionError(RuntimeError):
@@ -106,8 +107,13 @@ class Session:
         self.jsonify = jsonify or Jsonifier(secret_values_from_env())
         self.events: queue.SimpleQueue[Event] = queue.SimpleQueue()
         self.thread_id = self.options.thread_id or uuid.uuid4().hex[:8]
-        self.interrupt_before: list[str] = list(self.options.interrupt_before)
-        self.interrupt_after: list[str] = list(self.options.interrupt_after)
+        # The very lists handed to astream: LangGraph 1.2 keeps them and reads them at
+        # every tick, so a breakpoint toggled mid-run applies to that run. A sentinel
+        # no node can be named keeps them non-empty, or LangGraph would substitute
+        # the graph's own default for an empty list (tests/test_engine_control.py
+        # checks this still holds).
+        self._before: list[str] = [_NO_NODE, *dict.fromkeys(self.options.interrupt_before)]
+        self._after: list[str] = [_NO_NODE, *dict.fromkeys(self.options.interrupt_after)]
         self.default_input = default_input
         self.last_input: Any = NO_INPUT
         self.status = "idle"
@@ -207,23 +213,31 @@ class Session:
         """Answer the pending interrupt(s) and resume with ``Command(resume=...)``."""
         return self._submit(self._answer(value, interrupt_id))
 
+    @property
+    def interrupt_before(self) -> list[str]:
+        return self._before[1:]
+
+    @property
+    def interrupt_after(self) -> list[str]:
+        return self._after[1:]
+
     def set_breakpoints(
         self, before: list[str] | None = None, after: list[str] | None = None
     ) -> None:
-        """Breakpoints apply from the next start or resume (LangGraph takes them per call)."""
+        """Replace the breakpoints; they apply at once, to a running run too."""
         with self._lock:
             if before is not None:
-                self.interrupt_before = list(dict.fromkeys(before))
+                self._before[1:] = dict.fromkeys(before)
             if after is not None:
-                self.interrupt_after = list(dict.fromkeys(after))
+                self._after[1:] = dict.fromkeys(after)
 
     def toggle_breakpoint(self, node: str) -> bool:
         """Toggle a breakpoint before ``node``; returns whether it is now set."""
         with self._lock:
             if node in self.interrupt_before:
-                self.interrupt_before.remove(node)
+                self._before.remove(node)
                 return False
-            self.interrupt_before.append(node)
+            self._before.append(node)
             return True
 
     def get_state(self, checkpoint_id: str | None = None) -> concurrent.futures.Future:
@@ -454,8 +468,8 @@ class Session:
                 subgraphs=True,
                 version="v2",
                 control=run.control,
-                interrupt_before=list(self.interrupt_before) or None,
-                interrupt_after=list(self.interrupt_after) or None,
+                interrupt_before=self._before,
+                interrupt_after=self._after,
             )
             async for part in stream:
                 for event in self._normalizer.events_for(part, self.now()):

@@ -64,6 +64,8 @@ class GraphPane(OptionList):
         next_nodes: list[str],
         breakpoints: set[str],
         inner_running: set[str],
+        inner_visited: set[str],
+        failed: set[str],
     ) -> None:
         state = {
             "running": running,
@@ -71,6 +73,8 @@ class GraphPane(OptionList):
             "next": set(next_nodes),
             "breakpoints": breakpoints,
             "inner_running": inner_running,
+            "inner_visited": inner_visited,
+            "failed": failed,
         }
         if state != self.marks:
             self.marks = state
@@ -133,11 +137,16 @@ class GraphPane(OptionList):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("    " * depth)
         if depth:
-            mark = (
-                ("▶ ", "bold green") if node in marks.get("inner_running", set()) else ("· ", "dim")
-            )
+            if node in marks.get("inner_running", set()):
+                mark = ("▶ ", "bold green")
+            elif node in marks.get("inner_visited", set()):
+                mark = ("✓ ", "green")
+            else:
+                mark = ("· ", "dim")
         elif node in marks.get("running", set()):
             mark = ("▶ ", "bold green")
+        elif node in marks.get("failed", set()):
+            mark = ("✗ ", "bold red")
         elif node in marks.get("next", set()):
             mark = ("⏸ ", "bold yellow")
         elif node in marks.get("visited", set()):

@@ -60,7 +60,10 @@ class GrowingText:
 
     def _render(self, text: str, console: Console) -> list[Strip]:
         width = self._width
+        styled = Text(text)
+        # As a span, not the base style: Text.render applies spans only.
+        styled.stylize(self.style)
         return [
             Strip(list(line.render(console))).crop(0, width).extend_cell_length(width)
-            for line in Text(text, style=self.style).wrap(console, width)
+            for line in styled.wrap(console, width)
         ]

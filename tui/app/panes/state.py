@@ -6,7 +6,6 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 
 from tui.app.literal import one_line, to_json_text
@@ -22,7 +21,8 @@ def changed_keys(values: Any, before: Any) -> set[str]:
 
 
 class CopyableTree(ValueTree):
-    BINDINGS = [Binding("y", "copy_json", "Copy JSON")]
+    """A value tree whose selected value ``y`` copies (the key is the app's, so it is
+    in the help and the command palette)."""
 
     def action_copy_json(self) -> None:
         picked = self.selected_value()
@@ -67,6 +67,6 @@ class StatePane(Vertical):
         self.shown = info
         where = " › ".join(s.partition(":")[0] for s in info.ns)
         title = f"State @ step {info.step}" + (f" in {where}" if where else "")
-        title += f" · {note}" if note else (" · pinned (l: live)" if pinned else " · live")
+        title += f" · {note}" if note else (" · pinned" if pinned else " · live")
         self.border_title = Text(one_line(title, 80))
         self.value_tree.show(info.values, changed=changed_keys(info.values, before))

@@ -1,4 +1,9 @@
-"""The top line: graph, thread, step, status, tokens, rate, elapsed time."""
+"""The top line: status, tokens, rate, elapsed, step, graph, thread, model.
+
+Fields have priorities: on a narrow terminal the least useful ones (model, thread,
+graph) go first, never the status word or the figures. A hint that explains a
+stop (a failure, a breakpoint) gets a second line when it does not fit the first.
+"""
 
 from __future__ import annotations
 
@@ -20,13 +25,12 @@ STATUS_STYLES = {
     "done": "bold black on cyan",
     "idle": "bold white on grey30",
 }
+DETAILED = ("failed", "cancelled", "breakpoint", "pausing", "paused")
 
 
 class StatusBar(Widget):
-    """Reactive fields, one render: the bar is redrawn only when one of them changes."""
-
     DEFAULT_CSS = """
-    StatusBar { height: 1; dock: top; background: $panel; }
+    StatusBar { height: auto; max-height: 2; dock: top; background: $panel; }
     """
 
     graph = reactive("")
@@ -40,37 +44,53 @@ class StatusBar(Widget):
     elapsed = reactive(0.0)
     follow = reactive(True)
 
-    def render(self) -> Text:
-        bar = Text(no_wrap=True, overflow="ellipsis")
-        bar.append(" graph: ", "dim")
-        bar.append(one_line(self.graph, 30), "bold")
-        bar.append("  thread ", "dim")
-        bar.append(one_line(self.thread_id, 12))
-        if self.model_label:
-            bar.append("  ")
-            bar.append(one_line(self.model_label, 24), "italic")
-        bar.append("  step ", "dim")
-        bar.append("-" if self.step is None else str(self.step))
-        bar.append("  ")
-        bar.append(
-            f" {STATUS_LABELS.get(self.status, self.status.upper())} ",
-            STATUS_STYLES.get(self.status, "reverse"),
-        )
-        bar.append(f"  {self.tokens:,} tok")
-        bar.append(
-            f"  {self.rate:,.0f} tok/s" if self.rate else "  - tok/s",
-            "dim" if not self.rate else "",
-        )
-        bar.append(f"  {clock_label(self.elapsed)}")
+    def _fields(self) -> list[tuple[int, Text]]:
+        """(priority, text) in display order; lower priority is dropped first."""
+
+        def field(*parts: tuple[str, str]) -> Text:
+            text = Text("  ")
+            for value, style in parts:
+                text.append(value, style)
+            return text
+
+        status = STATUS_LABELS.get(self.status, self.status.upper())
+        fields = [
+            (5, field((one_line(self.graph, 30), "bold"))),
+            (3, field(("thread ", "dim"), (one_line(self.thread_id, 12), ""))),
+            (2, field((one_line(self.model_label, 24), "italic"))),
+            (6, field(("step ", "dim"), ("-" if self.step is None else str(self.step), ""))),
+            (9, field((f" {status} ", STATUS_STYLES.get(self.status, "reverse")))),
+            (8, field((f"{self.tokens:,} tok", ""))),
+            (
+                7,
+                field(
+                    (
+                        f"{self.rate:,.0f} tok/s" if self.rate else "- tok/s",
+                        "" if self.rate else "dim",
+                    )
+                ),
+            ),
+            (7, field((clock_label(self.elapsed), ""))),
+        ]
         if not self.follow:
-            bar.append("  [follow off]", "yellow")
-        if self.detail and self.status in (
-            "failed",
-            "cancelled",
-            "breakpoint",
-            "pausing",
-            "paused",
-        ):
-            bar.append("  ")
-            bar.append(one_line(self.detail, 80), "italic")
+            fields.append((8, field(("follow off", "yellow"))))
+        return [(priority, text) for priority, text in fields if text.plain.strip()]
+
+    def render(self) -> Text:
+        width = self.size.width or 200
+        fields = self._fields()
+        while sum(t.cell_len for _, t in fields) > width and fields:
+            lowest = min(range(len(fields)), key=lambda i: fields[i][0])
+            fields.pop(lowest)
+        bar = Text(no_wrap=True, overflow="ellipsis", end="")
+        for _, text in fields:
+            bar.append_text(text)
+        if self.detail and self.status in DETAILED:
+            room = width - bar.cell_len - 2
+            if room >= min(len(self.detail), 30):
+                bar.append("  ")
+                bar.append(one_line(self.detail, room), "italic")
+            else:
+                bar.append("\n ")
+                bar.append(one_line(self.detail, width - 2), "italic")
         return bar

@@ -124,10 +124,15 @@ class Timeline(ScrollView, can_focus=True):
             self.post_message(self.RowSelected(row))
 
     def on_click(self, event: Click) -> None:
-        index = event.y + int(self.scroll_offset.y) - 1
+        # A click selects (and pins the state to that step); a double click opens it.
+        offset = event.get_content_offset(self)
+        if offset is None:  # on the border
+            return
+        index = offset.y + int(self.scroll_offset.y) - 1  # the first line is the header
         if 0 <= index < len(self.rows):
             self.cursor = index
-            self.post_message(self.RowSelected(self.rows[index]))
+            if event.chain >= 2:
+                self.post_message(self.RowSelected(self.rows[index]))
 
     def watch_cursor(self, old: int, new: int) -> None:
         if 0 <= new < len(self.rows):
@@ -208,14 +213,14 @@ class Timeline(ScrollView, can_focus=True):
 
     def _row(self, row: TaskRow, columns: dict[str, int]) -> Text:
         text = Text(no_wrap=True)
-        text.append(str(row.step).rjust(columns["step"] - 1) + " ", "dim")
+        text.append(self.model.step_label(row).rjust(columns["step"] - 1) + " ", "dim")
         mark, mark_style = MARKS.get(row.status, ("·", ""))
         text.append(mark + " ", mark_style)
         indent = "  " * row.depth + ("└ " if row.depth else "")
         label = Text(indent, "dim")
         if row.node in self.breakpoints and not row.ns:
             label.append("● ", "bold red")
-        label.append(row.node, "bold" if row.status == "running" else "")
+        label.append(row.label, "bold" if row.status == "running" else "")
         label.truncate(columns["node"] - 1, overflow="ellipsis", pad=True)
         text.append_text(label)
         text.append(" ")

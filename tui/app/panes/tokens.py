@@ -31,13 +31,14 @@ def node_color(node: str) -> str:
     return NODE_COLORS[int(hashlib.sha1(node.encode()).hexdigest(), 16) % len(NODE_COLORS)]
 
 
-def header_text(block: TokenBlock) -> Text:
-    """The block's heading: node (with its subgraph path), step, model."""
+def header_text(block: TokenBlock, label: str | None = None) -> Text:
+    """The block's heading: node (with its subgraph path, and what a Send gave it),
+    step, model."""
     text = Text(end="")
     color = node_color(block.node)
     text.append("▍", color)
     path = [segment.partition(":")[0] for segment in block.ns]
-    text.append(one_line(" › ".join([*path, block.node]), 60), f"bold {color}")
+    text.append(one_line(" › ".join([*path, label or block.node]), 60), f"bold {color}")
     if block.step is not None:
         text.append(f" · step {block.step}", "dim")
     if block.model:
@@ -182,7 +183,8 @@ class TokenView(ScrollView, can_focus=True):
             reasoning, answer = self._growing.setdefault(
                 id(block), (GrowingText(REASONING_STYLE), GrowingText())
             )
-            strips = self._wrap(header_text(block), width)
+            row = self.model.tasks.get(block.task_id or "")
+            strips = self._wrap(header_text(block, row.label if row else None), width)
             if block.reasoning:
                 strips += reasoning.lines(block.reasoning.strip("\n"), width, console)
             if block.text:
@@ -205,7 +207,11 @@ class TokenView(ScrollView, can_focus=True):
         index = y + int(self.scroll_offset.y)
         if not self._blocks or index >= self._total:
             if not self._blocks and y == 0:
-                hint = Text("  no model output yet", "dim italic")
+                ended = self.model.status in ("done", "failed", "cancelled")
+                hint = Text(
+                    "  no model output in this run" if ended else "  no model output yet",
+                    "dim italic",
+                )
                 return Strip(list(hint.render(self.app.console))).extend_cell_length(width)
             return Strip.blank(width)
         block_index = bisect.bisect_right(self._starts, index) - 1
@@ -226,6 +232,7 @@ class TokenView(ScrollView, can_focus=True):
             self.anchor()  # scrolls to the end and re-engages a released anchor
         else:
             self.release_anchor()
+        self.border_title = Text("Live tokens" if follow else "Live tokens · follow off (f)")
 
     def action_scroll_by(self, lines: int) -> None:
         self.scroll_to(y=self.scroll_offset.y + lines, animate=False, immediate=True)

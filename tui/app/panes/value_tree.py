@@ -76,10 +76,10 @@ def value_label(key: Any, value: Any, *, changed: bool = False) -> Text:
         label.append(visible(str(key)), "bold yellow" if changed else "bold")
         label.append(": ", "dim")
     if isinstance(value, dict):
-        label.append(f"{{{len(value)} keys}}", "dim")
+        label.append(f"{{{plural(len(value), 'key')}}}", "dim")
     elif isinstance(value, list):
-        kinds = "messages" if value and all(is_message(v) for v in value[:5]) else "items"
-        label.append(f"[{len(value):,} {kinds}]", "dim")
+        kind = "message" if value and all(is_message(v) for v in value[:5]) else "item"
+        label.append(f"[{plural(len(value), kind)}]", "dim")
     elif isinstance(value, str):
         label.append('"' + one_line(value, STRING_PREVIEW) + '"', "green")
         if len(value) > STRING_PREVIEW or "\n" in value:
@@ -89,6 +89,10 @@ def value_label(key: Any, value: Any, *, changed: bool = False) -> Text:
     else:
         label.append(one_line(to_json_text(value, indent=None), STRING_PREVIEW), "cyan")
     return label
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def expandable(value: Any) -> bool:
@@ -105,7 +109,6 @@ class ValueTree(Tree[Entry]):
         self.show_root = False
         self.guide_depth = 2
         self.value: Any = None
-        self.auto_expand = False
 
     def process_label(self, label: str | Text) -> Text:
         # Tree parses str labels as markup; every label here is data.

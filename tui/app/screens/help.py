@@ -13,7 +13,7 @@ from textual.widgets import Static
 PANES = [
     (
         "Timeline",
-        "one row per task: step, node, status, time, tokens, time to first token, tokens/s, a time bar; enter opens a task",
+        "one row per task: step, node, status, time, tokens, time to first token, tokens/s, a time bar; enter (or a double click) opens a task",
     ),
     (
         "Live tokens",
@@ -54,6 +54,9 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("\nPanes", "bold underline"))
             yield Static(panes)
             yield Static(Text("\nesc closes", "dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#help").focus()  # so up/down/page/end scroll it
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -33,9 +33,8 @@ class InterruptScreen(ModalScreen[tuple[str, Any] | None]):
             yield Label(Text(title, "bold"), classes="dialog-title")
             with VerticalScroll(id="interrupt-value"):
                 yield Static(_value_text(pending.get("value")), id="interrupt-text")
-            yield Input(
-                placeholder="answer: text, or JSON (Enter resumes, Esc answers later)", id="answer"
-            )
+            yield Input(placeholder="your answer: text, or JSON", id="answer")
+            yield Label(Text("enter resumes the run · esc answers later (i)", "dim"))
             yield Label(Text("", "red"), id="answer-error")
 
     def on_mount(self) -> None:
