@@ -34,6 +34,7 @@ async def test_status_bar_at_80_columns_keeps_status_figures_and_the_hint(open_s
         assert "FAILED" in lines[0] and "0 tok" in lines[0] and "tok/s" in lines[0]
         assert all(len(line) <= 80 for line in lines)
         assert lines[1].strip().startswith("UpstreamUnavailable:")
+        assert app.status_bar.region.height == 2  # laid out on two lines, not clipped to one
         assert app.status_bar.step == 2  # the failing row's step, as in the timeline
 
 

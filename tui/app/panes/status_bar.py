@@ -37,8 +37,8 @@ class StatusBar(Widget):
     thread_id = reactive("")
     model_label = reactive("")
     step = reactive[int | None](None)
-    status = reactive("idle")
-    detail = reactive("")
+    status = reactive("idle", layout=True)  # the hint line comes and goes with it
+    detail = reactive("", layout=True)
     tokens = reactive(0)
     rate = reactive[float | None](None)
     elapsed = reactive(0.0)
