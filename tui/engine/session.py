@@ -221,16 +221,6 @@ class Session:
     def interrupt_after(self) -> list[str]:
         return self._after[1:]
 
-    def set_breakpoints(
-        self, before: list[str] | None = None, after: list[str] | None = None
-    ) -> None:
-        """Replace the breakpoints; they apply at once, to a running run too."""
-        with self._lock:
-            if before is not None:
-                self._before[1:] = dict.fromkeys(before)
-            if after is not None:
-                self._after[1:] = dict.fromkeys(after)
-
     def toggle_breakpoint(self, node: str) -> bool:
         """Toggle a breakpoint before ``node``; returns whether it is now set."""
         with self._lock:
@@ -239,12 +229,6 @@ class Session:
                 return False
             self._before.append(node)
             return True
-
-    def get_state(self, checkpoint_id: str | None = None) -> concurrent.futures.Future:
-        return self._submit(self._get_state(checkpoint_id))
-
-    def history(self, limit: int = 200) -> concurrent.futures.Future:
-        return self._submit(self._history(limit))
 
     def graph_structure(self, xray: bool = False) -> dict[str, Any]:
         """Nodes and edges as plain data, for drawing the graph."""
@@ -578,21 +562,6 @@ class Session:
     def _values(self, state: Any) -> Any:
         return self.jsonify(state.values) if state is not None else None
 
-    async def _get_state(self, checkpoint_id: str | None) -> dict[str, Any]:
-        graph = await self._ensure_graph()
-        config = self._config()
-        if checkpoint_id:
-            config["configurable"]["checkpoint_id"] = checkpoint_id
-        state = await graph.aget_state(config)
-        return _state_dict(state, self.jsonify)
-
-    async def _history(self, limit: int) -> list[dict[str, Any]]:
-        graph = await self._ensure_graph()
-        return [
-            _state_dict(state, self.jsonify)
-            async for state in graph.aget_state_history(self._config(), limit=limit)
-        ]
-
     # -- cancellation of a blocked loop -------------------------------------------------
 
     def _abandon_if_blocked(self, run: _Run) -> None:
@@ -702,20 +671,6 @@ def _step_of(state: Any) -> int | None:
         return None
     step = (state.metadata or {}).get("step")
     return step if isinstance(step, int) else None
-
-
-def _state_dict(state: Any, jsonify: Jsonifier) -> dict[str, Any]:
-    configurable = (state.config or {}).get("configurable") or {}
-    parent = (state.parent_config or {}).get("configurable") or {}
-    return {
-        "checkpoint_id": configurable.get("checkpoint_id"),
-        "parent_id": parent.get("checkpoint_id"),
-        "step": _step_of(state),
-        "next": list(state.next),
-        "values": jsonify(state.values),
-        "interrupts": [{"id": i.id, "value": jsonify(i.value)} for i in state.interrupts],
-        "created_at": state.created_at,
-    }
 
 
 def _is_subgraph(data: Any) -> bool:
