@@ -125,3 +125,30 @@ async def test_switch_model_lists_what_ollama_has_and_the_next_run_uses_it(
             assert len(server.chats()) == 1
             assert app.model.model_label == "ollama:llama3.2:latest"
             assert ANSWER in app.model.values["joke"]
+
+
+LLM_SAMPLES = {
+    "joke": "done",
+    "streaming_node": "done",
+    "ollama_generate": "done",
+    "react_agent": "done",
+    "custom_progress": "done",
+    "research_subgraph": "done",
+    "map_reduce": "done",
+    "human_review": "interrupted",
+}
+
+
+@pytest.mark.parametrize("sample", list(LLM_SAMPLES))
+async def test_every_llm_sample_runs_in_the_tui_on_ollama(open_session, sample):
+    with FakeOllama(tool_loop(token_delay=0.001)) as server:
+        _use("ollama:llama3.2", server.url)
+        session, _ = open_session(sample)
+        app = DebuggerApp(session)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_status(pilot, LLM_SAMPLES[sample], timeout=30)
+            calls = [c for row in app.model.tasks.values() for c in row.calls]
+            assert calls and all(c.status == "ok" and c.output_tokens for c in calls)
+            assert app.model.tokens_out == sum(c.output_tokens for c in calls)
+            assert any(b.text for b in app.model.blocks)
+            assert len(server.chats()) == len(calls)
