@@ -26,6 +26,7 @@ from tests.fakes.cli import (
 )
 from tests.fakes.http_base import Reply, ToolCall, closed_port, tokens
 from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.samples import JOKE, LLM_SAMPLES, THOUGHT
 from tests.fakes.scripts import ANSWER, tool_loop
 from tests.helpers import SAMPLES as SAMPLES_DIR
 from tests.helpers import EventLog
@@ -35,19 +36,7 @@ from tui.models import chat_model, parse_model_spec
 
 MODEL = "openai:gpt-4o-mini"
 KEY = "sk-test-0123456789abcdef"
-THOUGHT = "The user wants a concise answer, so I will keep it short."
-JOKE = "Why did the ice cream truck break down? It had a rocky road."
-
-SAMPLES = {
-    "joke": (0, "done", {"call_model"}),
-    "streaming_node": (0, "done", {"llm"}),
-    "ollama_generate": (0, "done", {"generate"}),
-    "react_agent": (0, "done", {"agent"}),
-    "custom_progress": (0, "done", {"agent"}),
-    "research_subgraph": (0, "done", {"summarize", "write"}),
-    "map_reduce": (0, "done", {"write_joke"}),
-    "human_review": (3, "interrupted", {"draft"}),
-}
+SAMPLES = LLM_SAMPLES
 
 
 def _joke(**failure: object) -> Reply:

@@ -11,6 +11,7 @@ from tests.fakes.cli import isolate_client_env
 from tests.fakes.http_base import Reply, closed_port, tokens
 from tests.fakes.ollama_server import FakeOllama
 from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.samples import LLM_SAMPLES
 from tests.fakes.scripts import ANSWER, tool_loop
 from tui import models
 from tui.app.app import DebuggerApp
@@ -127,18 +128,6 @@ async def test_switch_model_lists_what_ollama_has_and_the_next_run_uses_it(
             assert ANSWER in app.model.values["joke"]
 
 
-LLM_SAMPLES = {
-    "joke": "done",
-    "streaming_node": "done",
-    "ollama_generate": "done",
-    "react_agent": "done",
-    "custom_progress": "done",
-    "research_subgraph": "done",
-    "map_reduce": "done",
-    "human_review": "interrupted",
-}
-
-
 @pytest.mark.parametrize("sample", list(LLM_SAMPLES))
 async def test_every_llm_sample_runs_in_the_tui_on_ollama(open_session, sample):
     with FakeOllama(tool_loop(token_delay=0.001)) as server:
@@ -146,7 +135,7 @@ async def test_every_llm_sample_runs_in_the_tui_on_ollama(open_session, sample):
         session, _ = open_session(sample)
         app = DebuggerApp(session)
         async with app.run_test(size=SIZE) as pilot:
-            await wait_status(pilot, LLM_SAMPLES[sample], timeout=30)
+            await wait_status(pilot, LLM_SAMPLES[sample][1], timeout=30)
             calls = [c for row in app.model.tasks.values() for c in row.calls]
             assert calls and all(c.status == "ok" and c.output_tokens for c in calls)
             assert app.model.tokens_out == sum(c.output_tokens for c in calls)
