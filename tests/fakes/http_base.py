@@ -208,6 +208,20 @@ class FakeHandler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.connection.shutdown(socket.SHUT_RDWR)
 
+    def scripted_reply(self, body: dict[str, Any], record: RecordedRequest) -> Reply | None:
+        """The reply the test scripted for this request, or ``None`` when the script
+        already dealt with it (an HTTP error sent, or a server that never answers)."""
+        reply = self.fake.reply_for(body)
+        record.reply = reply
+        if reply.http_error is not None:
+            status, payload = reply.http_error
+            self.send_json(status, payload)
+            return None
+        if reply.hang:
+            self.hang()
+            return None
+        return reply
+
     def hang(self) -> None:
         """Accept the request and never answer, until the test's server closes."""
         self.fake.stopping.wait(HANG_S)

@@ -128,14 +128,8 @@ class _OllamaHandler(FakeHandler):
         if body.get("tools") and "tools" not in info.capabilities:
             self.send_json(400, {"error": f"{info.name} does not support tools"})
             return
-        reply = self.fake.reply_for(body)
-        record.reply = reply
-        if reply.http_error is not None:
-            status, payload = reply.http_error
-            self.send_json(status, payload)
-            return
-        if reply.hang:
-            self.hang()
+        reply = self.scripted_reply(body, record)
+        if reply is None:
             return
         thinks = "thinking" in info.capabilities and think is not False
         messages = self._messages(reply, thinks)

@@ -98,14 +98,8 @@ class _OpenAIHandler(FakeHandler):
                 ),
             )
             return
-        reply = self.fake.reply_for(body)
-        record.reply = reply
-        if reply.http_error is not None:
-            status, payload = reply.http_error
-            self.send_json(status, payload)
-            return
-        if reply.hang:
-            self.hang()
+        reply = self.scripted_reply(body, record)
+        if reply is None:
             return
         completion_id = f"chatcmpl-{self.fake.next_id()}"
         calls = [
