@@ -132,10 +132,9 @@ class Session:
         self._generation = 0
         self._run: _Run | None = None
         self._normalizer = Normalizer(self.jsonify)
-        self._engine = LoopThread()
         self._last_beat = time.monotonic()
         self._closed = threading.Event()
-        self._engine.call(self._beat)
+        self._engine = self._start_engine()
         self._monitor = threading.Thread(target=self._watch_blocking, daemon=True)
         self._monitor.start()
 
@@ -577,8 +576,7 @@ class Session:
             stuck = self._normalizer.running_nodes()
             cancelled = self._normalizer.cancel_running(self.now())
             self._normalizer = Normalizer(self.jsonify)
-            self._engine = LoopThread()
-            self._engine.call(self._beat)
+            self._engine = self._start_engine()
             self._graph = None
             if self.options.checkpointer.startswith("sqlite:"):
                 # The old connection belongs to the blocked loop; leave it to that loop.
@@ -595,6 +593,12 @@ class Session:
             run.done.set()
 
     # -- blocked-loop detection ---------------------------------------------------------
+
+    def _start_engine(self) -> LoopThread:
+        """A fresh engine loop, with the heartbeat that shows whether it is blocked."""
+        engine = LoopThread()
+        engine.call(self._beat)
+        return engine
 
     def _beat(self) -> None:
         self._last_beat = time.monotonic()
