@@ -133,3 +133,22 @@ async def test_enter_expands_a_tree_node(open_session):
         await pilot.press("enter")
         await pilot.pause()
         assert tree.root.children[0].is_expanded and len(tree.root.children[0].children) == 7
+
+
+async def test_a_rerun_renders_its_reply_in_full(open_session):
+    session, _ = open_session("joke")
+    app = DebuggerApp(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_status(pilot, "done")
+        for _ in range(2):
+            thread = app.model.thread_id
+            await pilot.press("r")
+            await wait_until(
+                pilot, lambda t=thread: app.model.thread_id != t and app.model.status == "done"
+            )
+            await pilot.pause()
+            width = app.tokens.text_width()
+            (block,) = app.model.blocks
+            shown = " ".join(s.text.strip() for s in app.tokens._block_lines(block, width))
+            assert " ".join(block.text.split()) in " ".join(shown.split())
+            assert len(app.tokens._rendered) == 1  # the earlier runs' renderings are gone

@@ -202,7 +202,6 @@ class RunModel:
         self.last_error: LogEntry | None = None
         self._recent: collections.deque[tuple[float, int]] = collections.deque()
         self.dirty: set[str] = {"status", "tasks", "tokens", "state", "log", "graph"}
-        self.changed_blocks: set[int] = set()
 
     # -- folding ----------------------------------------------------------------------
 
@@ -320,7 +319,6 @@ class RunModel:
 
     def _touch(self, block: TokenBlock) -> None:
         block.version += 1
-        self.changed_blocks.add(id(block))
         self.dirty.add("tokens")
 
     def _on_llm_started(self, e: Any) -> None:

@@ -117,6 +117,19 @@ def _call_summary(call) -> str:
     return "  " + " · ".join(parts)
 
 
+class _Rendered:
+    """One block's lines, and the incremental wrapping of its growing parts. Holds
+    the block itself: keyed by id() alone, a new block could inherit a dead one's."""
+
+    def __init__(self, block: TokenBlock) -> None:
+        self.block = block
+        self.version = -1
+        self.width = 0
+        self.strips: list[Strip] = []
+        self.reasoning = GrowingText(REASONING_STYLE)
+        self.answer = GrowingText()
+
+
 class TokenView(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("up,k", "scroll_by(-1)", show=False),
@@ -137,9 +150,7 @@ class TokenView(ScrollView, can_focus=True):
     def __init__(self, model: RunModel, **kwargs) -> None:
         super().__init__(**kwargs)
         self.model = model
-        self._cache: dict[int, tuple[int, int, list[Strip]]] = {}
-        # The growing parts of each block, wrapped incrementally (see growing_text).
-        self._growing: dict[int, tuple[GrowingText, GrowingText]] = {}
+        self._rendered: dict[int, _Rendered] = {}
         self._starts: list[int] = []
         self._blocks: list[TokenBlock] = []
         self._total = 0
@@ -157,32 +168,35 @@ class TokenView(ScrollView, can_focus=True):
     def sync(self) -> None:
         width = self.text_width()
         self._blocks = list(self.model.blocks)
+        # Blocks of an earlier run are gone: drop their renderings with them.
+        live = {id(block) for block in self._blocks}
+        self._rendered = {key: r for key, r in self._rendered.items() if key in live}
         starts, total = [], 0
         for block in self._blocks:
             starts.append(total)
             total += len(self._block_lines(block, width)) + 1  # a blank line between blocks
         self._starts, self._total = starts, total
-        self.model.changed_blocks.clear()
         self.virtual_size = Size(width, total)
         self.refresh()
 
     def on_resize(self) -> None:
-        self._cache.clear()
+        for rendered in self._rendered.values():
+            rendered.version = -1
         self.sync()
 
     def _block_lines(self, block: TokenBlock, width: int) -> list[Strip]:
-        cached = self._cache.get(id(block))
-        if cached is not None and cached[0] == block.version and cached[1] == width:
-            return cached[2]
+        rendered = self._rendered.get(id(block))
+        if rendered is None or rendered.block is not block:  # an id can be reused
+            rendered = self._rendered[id(block)] = _Rendered(block)
+        if rendered.version == block.version and rendered.width == width:
+            return rendered.strips
         console = self.app.console
         if block.role == "tool":
             strips = self._wrap(tool_result_text(block), width)
         else:
             # A streaming reply grows every frame: its reasoning and text re-wrap
             # only their last line; the small parts around them re-render whole.
-            reasoning, answer = self._growing.setdefault(
-                id(block), (GrowingText(REASONING_STYLE), GrowingText())
-            )
+            reasoning, answer = rendered.reasoning, rendered.answer
             row = self.model.tasks.get(block.task_id or "")
             strips = self._wrap(header_text(block, row.label if row else None), width)
             if block.reasoning:
@@ -192,7 +206,7 @@ class TokenView(ScrollView, can_focus=True):
             tail = tail_text(block)
             if tail is not None:
                 strips += self._wrap(tail, width)
-        self._cache[id(block)] = (block.version, width, strips)
+        rendered.version, rendered.width, rendered.strips = block.version, width, strips
         return strips
 
     def _wrap(self, text: Text, width: int) -> list[Strip]:
