@@ -152,3 +152,13 @@ async def test_a_rerun_renders_its_reply_in_full(open_session):
             shown = " ".join(s.text.strip() for s in app.tokens._block_lines(block, width))
             assert " ".join(block.text.split()) in " ".join(shown.split())
             assert len(app.tokens._rendered) == 1  # the earlier runs' renderings are gone
+
+
+async def test_wide_timeline_shows_whole_send_labels_and_keeps_a_bar(open_session):
+    session, _ = open_session("map_reduce")
+    app = DebuggerApp(session)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_status(pilot, "done")
+        lines = app.timeline.render_lines_for_test()
+        assert "timeline" in lines[0]
+        assert any("write_joke · penguins on holiday" in line for line in lines)

@@ -157,6 +157,14 @@ class Timeline(ScrollView, can_focus=True):
         node = max(8, min(16, width - fixed))
         columns["node"] = node
         bar = width - fixed - node - 1
+        # Room to spare goes to labels that need it (Send workers), down to a 12-cell bar.
+        wanted = max(
+            (2 * r.depth + (2 if r.depth else 0) + len(r.label) + 2 for r in self.rows), default=0
+        )
+        grow = max(0, min(wanted - node, bar - 12, 40 - node))
+        if grow:
+            node, bar = node + grow, bar - grow
+            columns["node"] = node
         if bar >= 6:
             columns["bar"] = bar
         return columns
