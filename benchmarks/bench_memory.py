@@ -3,7 +3,7 @@
 Events are made on the fly in bursts of 1,000 tokens (like frames: after each burst
 the benchmark calls ``take_dirty()`` and ``tokens_per_second(now)``, as the app's
 status bar does, which trims the rate window) and dropped once applied, like the app
-does, so what tracemalloc still holds at the end is what ``RunModel`` keeps. Token
+does, so what tracemalloc still holds at the end is what ``RunView`` keeps. Token
 texts are fresh strings of ~4.5 characters, timestamps 100 tokens/s.
 
 Streams (N = 100,000 tokens; 20,000 with --quick):
@@ -42,7 +42,7 @@ from typing import Any
 from _bench import Checks, header, parse_args, size, table
 from langchain_core.messages import AIMessage, HumanMessage
 
-from tui.app.model import RunModel
+from tui.app.run_view import RunView
 from tui.engine.events import (
     Checkpoint,
     Event,
@@ -141,12 +141,12 @@ def bursts(events: Iterator[Event]) -> Iterator[tuple[list[Event], int]]:
         yield current, tokens
 
 
-def fold(kind: str, n_tokens: int) -> tuple[RunModel, list[tuple[float, int, int]]]:
+def fold(kind: str, n_tokens: int) -> tuple[RunView, list[tuple[float, int, int]]]:
     """Apply the stream burst by burst, as frames do.
 
     Returns the model and, per burst, (seconds, tokens, characters already in the
     reply being appended to)."""
-    model = RunModel()
+    model = RunView()
     times: list[tuple[float, int, int]] = []
     for burst, tokens in bursts(stream(kind, n_tokens)):
         before = len(model.blocks[-1].text) if model.blocks else 0
@@ -220,7 +220,7 @@ def slope_us_per_100k(times: list[tuple[float, int, int]]) -> float:
 def main() -> None:
     args = parse_args(__doc__)
     n = 20_000 if args.quick else 100_000
-    header(f"memory: {n:,} tokens held by RunModel", args.quick)
+    header(f"memory: {n:,} tokens held by RunView", args.quick)
 
     base = measure_baseline(n)
     assert base["count"] == n

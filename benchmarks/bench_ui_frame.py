@@ -3,7 +3,7 @@
 A headless ``DebuggerApp`` (``run_test``, 120x40) is fed synthetic events by a fake
 event source (a ``ReplaySource`` that hands out only what the benchmark releases).
 For each burst of 1,000 token events the benchmark releases the burst, then times what
-a frame does: ``app._drain()`` (``RunModel.apply`` + the panes' ``sync``), called
+a frame does: ``app._drain()`` (``RunView.apply`` + the panes' ``sync``), called
 synchronously, and the paint that follows: the longest call to
 ``Screen._on_timer_update`` (layout + compositor + ``render_line`` of the dirty
 regions; headless, nothing is written to a terminal) before the app is idle again.
@@ -17,7 +17,7 @@ Two streams, N tokens each (20,000; 6,000 with --quick):
   long reply    one LLM call whose reply grows to N tokens (a long answer or code)
   many replies  an agent loop: a new task and LLM call every 500 tokens
 
-Baseline: ``RunModel.apply`` alone (pure Python, no Textual) on the same bursts, fed
+Baseline: ``RunView.apply`` alone (pure Python, no Textual) on the same bursts, fed
 to a second model in step with the app, so both see the same sizes.
 
 Targets, per stream: every 1,000-token burst costs exactly one ``TokenView.sync``;
@@ -38,9 +38,9 @@ from _bench import Checks, header, median, parse_args, table
 from textual.screen import Screen
 
 from tui.app.app import DebuggerApp
-from tui.app.model import RunModel
 from tui.app.panes.tokens import TokenView
 from tui.app.replay import ReplaySource
+from tui.app.run_view import RunView
 from tui.engine.events import (
     Event,
     LlmFinished,
@@ -196,7 +196,7 @@ class Counters:
 async def measure(kind: str, n_tokens: int, counters: Counters) -> dict[str, Any]:
     prelude, bursts = build_stream(kind, n_tokens)
     source = BurstSource(prelude)
-    baseline = RunModel()
+    baseline = RunView()
     baseline.apply(prelude)
     rows: list[dict[str, Any]] = []
     app = DebuggerApp(source, autostart=False)

@@ -10,7 +10,7 @@ from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
 
-from tui.models import active_model, chat_model
+from tui.providers import active_model, chat_model
 
 BATCHES = 10
 DOCS_PER_BATCH = 12

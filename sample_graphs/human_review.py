@@ -15,7 +15,7 @@ from typing import Any, TypedDict
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
 
-from tui.models import chat_model
+from tui.providers import chat_model
 
 APPROVALS = {"approve", "approved", "yes", "y", "ok", "lgtm"}
 

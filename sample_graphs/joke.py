@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from langgraph.graph import END, START, StateGraph
 
-from tui.models import chat_model
+from tui.providers import chat_model
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import Annotated, TypedDict
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send
 
-from tui.models import chat_model
+from tui.providers import chat_model
 
 
 class State(TypedDict, total=False):

@@ -14,7 +14,7 @@ from langchain_core.tools import tool
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
 
-from tui.models import active_model, chat_model
+from tui.providers import active_model, chat_model
 
 
 def _pick(text: str, options: list[str]) -> str:

@@ -11,7 +11,7 @@ from typing import TypedDict
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 
-from tui.models import active_model, chat_model
+from tui.providers import active_model, chat_model
 
 
 class ResearchState(TypedDict, total=False):

@@ -7,7 +7,7 @@ from typing import TypedDict
 
 from langgraph.graph import END, StateGraph
 
-from tui.models import chat_model
+from tui.providers import chat_model
 
 
 class State(TypedDict, total=False):

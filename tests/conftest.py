@@ -5,10 +5,11 @@ import os
 import pytest
 
 from tests.helpers import SAMPLES, TEST_GRAPHS, EventLog
-from tui import models
+from tui import providers
 from tui.engine.clock import FrozenClock
 from tui.engine.session import NO_INPUT, Session, SessionOptions
 from tui.loading import load_graph
+from tui.providers.error_hints import explain_error
 
 
 @pytest.fixture(autouse=True)
@@ -17,9 +18,9 @@ def fast_scripted_model(monkeypatch):
     for name in list(os.environ):
         if name.startswith("LANGGRAPH_TUI_"):
             monkeypatch.delenv(name, raising=False)
-    models.set_active_model(models.parse_model_spec("scripted:fast"))
+    providers.set_active_model(providers.parse_model_spec("scripted:fast"))
     yield
-    models._active = None
+    providers.set_active_model(None)
     for name in list(os.environ):
         if name.startswith("LANGGRAPH_TUI_"):
             os.environ.pop(name, None)
@@ -35,7 +36,7 @@ def open_session():
         if not path.exists():
             path = TEST_GRAPHS / f"{spec}.py"
         loaded = load_graph(str(path) if path.exists() else spec)
-        opts = SessionOptions(**options)
+        opts = SessionOptions(**{"explain_error": explain_error, **options})
         if frozen:
             opts.clock = FrozenClock()
         session = Session(

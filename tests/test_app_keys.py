@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import OptionList
 
 from tests.app_helpers import wait_modal, wait_status, wait_until
-from tui import models
+from tui import providers
 from tui.app.app import DebuggerApp
 from tui.app.panes.events import EventsPane
 from tui.app.panes.graph import GraphPane
@@ -24,6 +24,7 @@ from tui.app.screens.node_picker import NodePickerScreen
 from tui.app.screens.run_input import RunInputScreen
 from tui.app.screens.task_detail import TaskDetailScreen
 from tui.engine.session import NO_INPUT
+from tui.providers.switcher import ActiveModelSwitcher
 
 SIZE = (120, 40)
 
@@ -81,7 +82,7 @@ async def test_next_runs_exactly_one_step_each_press(open_session):
 
 
 async def test_cancel_mid_stream_leaves_a_resumable_checkpoint(open_session):
-    models.set_active_model(models.parse_model_spec("scripted:30"))
+    providers.set_active_model(providers.parse_model_spec("scripted:30"))
     session, _ = open_session("joke")
     app = DebuggerApp(session)
     async with app.run_test(size=SIZE) as pilot:
@@ -358,7 +359,7 @@ async def test_switch_model_from_the_palette_when_ollama_is_down(open_session, m
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     monkeypatch.setenv("OLLAMA_HOST", f"127.0.0.1:{port}")
-    session, _ = open_session("joke", model_switchable=True)
+    session, _ = open_session("joke", model_switcher=ActiveModelSwitcher())
     app = DebuggerApp(session, autostart=False)
     async with app.run_test(size=SIZE) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
@@ -384,7 +385,7 @@ async def test_switch_model_from_the_palette_when_ollama_is_down(open_session, m
         options.highlighted = options.get_option_index("scripted")
         await pilot.press("enter")
         await pilot.pause()
-        assert models.active_model().label == "scripted:default"
+        assert providers.active_model().label == "scripted:default"
         assert app.status_bar.model_label == "scripted:default"
         await pilot.press("c")
         await wait_status(pilot, "done")

@@ -1,17 +1,17 @@
-"""RunModel folds events into what the screen shows, whatever order the sources race in."""
+"""RunView folds events into what the screen shows, whatever order the sources race in."""
 
 from __future__ import annotations
 
-from tui.app.model import RunModel
+from tui.app.run_view import RunView
 from tui.engine.events import LlmFinished, LlmStarted, RunStarted, TaskFinished, TaskStarted, Token
 
 
-def _run(model: RunModel, *events) -> None:
+def _run(model: RunView, *events) -> None:
     model.apply([RunStarted(graph="g", thread_id="t", input={}, stream_modes=[]), *events])
 
 
 def test_llm_call_is_attached_even_when_it_beats_its_task_started():
-    model = RunModel()
+    model = RunView()
     _run(
         model,
         LlmStarted(node="summarize", task_id="T", run_id="R", model="m", ns=("research:P",)),
@@ -42,7 +42,7 @@ def test_llm_call_is_attached_even_when_it_beats_its_task_started():
 
 
 def test_provider_message_ids_still_group_under_the_announced_call():
-    model = RunModel()
+    model = RunView()
     _run(
         model,
         TaskStarted(step=1, node="agent", task_id="T"),
@@ -57,7 +57,7 @@ def test_provider_message_ids_still_group_under_the_announced_call():
 
 
 def test_subgraph_rows_sit_under_their_parent():
-    model = RunModel()
+    model = RunView()
     _run(
         model,
         TaskStarted(step=1, node="plan", task_id="A"),
@@ -103,7 +103,7 @@ def test_whole_tool_calls_without_an_index_stay_apart():
         for c in chunks
         for e in normalizer.events_for({"type": "messages", "ns": (), "data": (c, meta)}, 0.0)
     ]
-    model = RunModel()
+    model = RunView()
     _run(model, TaskStarted(step=1, node="agent", task_id="T"), *events)
     (block,) = model.blocks
     assert [(d.name, d.args) for d in block.tool_calls.values()] == [

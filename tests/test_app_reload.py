@@ -6,8 +6,8 @@ from __future__ import annotations
 from tests.app_helpers import wait_status, wait_until
 from tests.helpers import SAMPLES
 from tui.app.app import DebuggerApp
-from tui.launcher import RunSpec, open_session
-from tui.models import parse_model_spec
+from tui.launcher import RunSpec, open_session, reopen
+from tui.providers import parse_model_spec
 
 
 async def test_reload_reports_a_syntax_error_and_keeps_the_old_graph(tmp_path):
@@ -16,7 +16,7 @@ async def test_reload_reports_a_syntax_error_and_keeps_the_old_graph(tmp_path):
     graph_file.write_text(source)
     spec = RunSpec(graph=str(graph_file), model=parse_model_spec("scripted:fast"))
     session, _ = open_session(spec)
-    app = DebuggerApp(session, spec=spec)
+    app = DebuggerApp(session, reopen=lambda: reopen(spec))
     try:
         async with app.run_test(size=(120, 36)) as pilot:
             await wait_status(pilot, "done")

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tui import models
+from tui import providers
 from tui.engine.session import SessionError
 
 
@@ -72,7 +72,7 @@ def test_step_over_parallel_workers_runs_the_whole_step(open_session):
 
 
 def test_cancel_mid_stream_keeps_the_last_checkpoint_and_resumes(open_session):
-    models.set_active_model(models.parse_model_spec("scripted:50"))
+    providers.set_active_model(providers.parse_model_spec("scripted:50"))
     session, log = open_session("joke")
     session.start().result(5)
     log.wait_for(lambda e: e.kind == "token" and e.text)
@@ -149,7 +149,7 @@ def test_breakpoint_after_a_node(open_session):
 
 
 def test_pause_inside_a_subgraph_then_resume(open_session):
-    models.set_active_model(models.parse_model_spec("scripted:100"))
+    providers.set_active_model(providers.parse_model_spec("scripted:100"))
     session, log = open_session("research_subgraph")
     session.start().result(5)
     log.wait_for(lambda e: e.kind == "task_started" and e.node == "search")

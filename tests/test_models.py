@@ -16,14 +16,7 @@ import pytest
 from tests.fakes.http_base import RecordedRequest, closed_port
 from tests.fakes.ollama_server import FakeOllama, _OllamaHandler
 from tests.fakes.openai_server import FakeOpenAI
-from tui import models
-from tui.model_errors import explain_error
-from tui.models import (
-    ENV_BASE_URL,
-    ENV_MAX_TOKENS,
-    ENV_MODEL,
-    ENV_STREAM_TOOLS,
-    ENV_TIMEOUT,
+from tui.providers import (
     ModelSpec,
     ModelSpecError,
     active_model,
@@ -31,9 +24,19 @@ from tui.models import (
     parse_model_spec,
     set_active_model,
 )
-from tui.ollama_chat import ChatOllamaThinking, InlineThinking
-from tui.ollama_models import OllamaModel, OllamaUnavailable, list_ollama_models
-from tui.openai_compatible import ChatOpenAICompatible
+from tui.providers import active as providers_active
+from tui.providers.active import (
+    ENV_BASE_URL,
+    ENV_MAX_TOKENS,
+    ENV_MODEL,
+    ENV_STREAM_TOOLS,
+    ENV_TIMEOUT,
+)
+from tui.providers.error_hints import explain_error
+from tui.providers.ollama_chat import ChatOllamaThinking, InlineThinking
+from tui.providers.ollama_models import OllamaModel, OllamaUnavailable, list_ollama_models
+from tui.providers.openai_compatible import ChatOpenAICompatible
+from tui.providers.spec import DEFAULT_TIMEOUT_S, ollama_base_url
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +66,7 @@ def test_parse_model_spec(text, provider, name):
     spec = parse_model_spec(text)
     assert (spec.provider, spec.name) == (provider, name)
     assert spec.label == f"{provider}:{name}"
-    assert spec.timeout_s == models.DEFAULT_TIMEOUT_S
+    assert spec.timeout_s == DEFAULT_TIMEOUT_S
     assert spec.stream_tools is True
 
 
@@ -95,16 +98,16 @@ def test_model_spec_is_frozen_and_hashable():
     spec = parse_model_spec("ollama:llama3.2", base_url="http://127.0.0.1:9", timeout_s=3)
     same = parse_model_spec("ollama:llama3.2", base_url="http://127.0.0.1:9", timeout_s=3)
     assert spec == same and hash(spec) == hash(same)
-    assert len({spec, same, models.with_base_url(spec, None)}) == 2
+    assert len({spec, same, dataclasses.replace(spec, base_url=None)}) == 2
     with pytest.raises(dataclasses.FrozenInstanceError):
         spec.name = "other"  # type: ignore[misc]
 
 
 def test_ollama_base_url_comes_from_the_flag_then_ollama_host(monkeypatch):
-    assert models.ollama_base_url() == "http://localhost:11434"
+    assert ollama_base_url() == "http://localhost:11434"
     monkeypatch.setenv("OLLAMA_HOST", "10.0.0.5:11434")
-    assert models.ollama_base_url() == "http://10.0.0.5:11434"
-    assert models.ollama_base_url("https://ollama.example/") == "https://ollama.example"
+    assert ollama_base_url() == "http://10.0.0.5:11434"
+    assert ollama_base_url("https://ollama.example/") == "https://ollama.example"
     assert parse_model_spec("ollama:x").resolved_base_url() == "http://10.0.0.5:11434"
 
 
@@ -132,7 +135,7 @@ def test_the_active_model_is_mirrored_into_the_environment():
     assert os.environ[ENV_MAX_TOKENS] == "64"
     assert os.environ[ENV_STREAM_TOOLS] == "0"
     # A graph loaded in another process (langgraph dev) sees the same choice.
-    models._active = None
+    providers_active._active = None
     assert active_model() == spec
     set_active_model(parse_model_spec("scripted"))
     assert ENV_BASE_URL not in os.environ

@@ -26,9 +26,9 @@ from tests.helpers import SAMPLES as SAMPLES_DIR
 from tests.helpers import EventLog
 from tui import cli
 from tui.launcher import RunSpec, open_session
-from tui.model_errors import explain_error
-from tui.models import chat_model, parse_model_spec
-from tui.ollama_chat import ChatOllamaThinking
+from tui.providers import chat_model, parse_model_spec
+from tui.providers.error_hints import explain_error
+from tui.providers.ollama_chat import ChatOllamaThinking
 
 MODEL = "ollama:llama3.2"
 SAMPLES = LLM_SAMPLES

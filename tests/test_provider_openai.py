@@ -31,8 +31,8 @@ from tests.fakes.scripts import ANSWER, tool_loop
 from tests.helpers import SAMPLES as SAMPLES_DIR
 from tests.helpers import EventLog
 from tui.launcher import RunSpec, open_session
-from tui.model_errors import explain_error
-from tui.models import chat_model, parse_model_spec
+from tui.providers import chat_model, parse_model_spec
+from tui.providers.error_hints import explain_error
 
 MODEL = "openai:gpt-4o-mini"
 KEY = "sk-test-0123456789abcdef"

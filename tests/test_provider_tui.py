@@ -13,10 +13,11 @@ from tests.fakes.ollama_server import FakeOllama
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.samples import LLM_SAMPLES
 from tests.fakes.scripts import ANSWER, tool_loop
-from tui import models
+from tui import providers
 from tui.app.app import DebuggerApp
 from tui.app.panes.status_bar import StatusBar
 from tui.app.screens.model_picker import ModelPickerScreen
+from tui.providers.switcher import ActiveModelSwitcher
 
 SIZE = (140, 40)
 THOUGHT = "The user wants the weather; I will look it up."
@@ -28,7 +29,7 @@ def _local_only(monkeypatch):
 
 
 def _use(model: str, url: str) -> None:
-    models.set_active_model(models.parse_model_spec(model, base_url=url, timeout_s=5))
+    providers.set_active_model(providers.parse_model_spec(model, base_url=url, timeout_s=5))
 
 
 @pytest.mark.parametrize("provider", ["ollama", "openai"])
@@ -99,7 +100,7 @@ async def test_switch_model_lists_what_ollama_has_and_the_next_run_uses_it(
 ):
     with FakeOllama(tool_loop()) as server:
         monkeypatch.setenv("OLLAMA_HOST", server.url)
-        session, _ = open_session("joke", model_switchable=True)
+        session, _ = open_session("joke", model_switcher=ActiveModelSwitcher())
         app = DebuggerApp(session)
         async with app.run_test(size=SIZE) as pilot:
             await wait_status(pilot, "done")

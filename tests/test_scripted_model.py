@@ -7,7 +7,7 @@ import time
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.tools import tool
 
-from tui.scripted import ScriptedChatModel, extract_subject
+from tui.providers.scripted import ScriptedChatModel, extract_subject
 
 
 @tool

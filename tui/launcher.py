@@ -1,18 +1,22 @@
 """What to run, and turning that into a session: shared by the CLI and the app.
 
-The app reloads or opens graphs through here, so it never loads LangGraph
-objects itself; it only ever holds a ``Session``.
+This is where the parts meet: the loader finds the graph, the providers choose
+the model and explain their errors, the engine runs it. The app receives a ready
+session (and a way to open another one, for "Reload"), so it never loads LangGraph
+objects or providers itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tui.engine.clock import Clock
-from tui.engine.session import NO_INPUT, Session, SessionOptions
-from tui.loading import LoadedGraph, load_graph
-from tui.models import ModelSpec, parse_model_spec, set_active_model
+from tui.engine.session import NO_INPUT, Session, SessionError, SessionOptions
+from tui.loading import GraphLoadError, LoadedGraph, load_graph
+from tui.providers import ModelSpec, active_model, parse_model_spec, set_active_model
+from tui.providers.error_hints import explain_error
+from tui.providers.switcher import ActiveModelSwitcher
 
 
 @dataclass
@@ -41,7 +45,8 @@ def open_session(spec: RunSpec, *, clock: Clock | None = None) -> tuple[Session,
         interrupt_after=list(spec.interrupt_after),
         recursion_limit=spec.recursion_limit,
         model_label=spec.model.label,
-        model_switchable=bool(loaded.extra.get("model_switchable")),
+        explain_error=explain_error,
+        model_switcher=ActiveModelSwitcher() if loaded.follows_model else None,
     )
     if clock is not None:
         options.clock = clock
@@ -52,3 +57,14 @@ def open_session(spec: RunSpec, *, clock: Clock | None = None) -> tuple[Session,
         options=options,
     )
     return session, loaded
+
+
+def reopen(spec: RunSpec) -> Session:
+    """A fresh session on the same spec, with the model chosen since ("Switch model")
+    carried over; for the app's "Reload graph from disk". A graph that no longer
+    loads raises ``SessionError`` with the loader's one line."""
+    try:
+        session, _ = open_session(replace(spec, model=active_model()))
+    except GraphLoadError as exc:
+        raise SessionError(str(exc)) from exc
+    return session

@@ -1,7 +1,7 @@
 """DebuggerApp: the panes, the keys, and the once-per-frame drain of engine events.
 
-Data flows one way: the session's event queue -> ``RunModel.apply`` (once per frame,
-however many events arrived) -> the panes whose part of the model changed. Keys
+Data flows one way: the session's event queue -> ``RunView.apply`` (once per frame,
+however many events arrived) -> the panes whose part of the view changed. Keys
 become method calls on the session; the session never calls the app.
 """
 
@@ -18,16 +18,18 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from tui.app.model import RunModel
 from tui.app.panes.events import EventsPane
 from tui.app.panes.graph import GraphPane
 from tui.app.panes.state import CopyableTree, StatePane
 from tui.app.panes.status_bar import StatusBar
 from tui.app.panes.timeline import Timeline
 from tui.app.panes.tokens import TokenView
+from tui.app.run_records import LogKind, Part
+from tui.app.run_view import RunView
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.interrupt import InterruptScreen
@@ -36,7 +38,9 @@ from tui.app.screens.node_picker import NodePickerScreen
 from tui.app.screens.run_input import RunInputScreen
 from tui.app.screens.task_detail import TaskDetailScreen
 from tui.app.source import EventSource
+from tui.engine.events import Interrupted, Notice, RunFailed
 from tui.engine.session import SessionError
+from tui.engine.status import NoticeLevel, RunStatus, TaskStatus
 
 FRAME_S = 1 / 30
 MAX_EVENTS_PER_FRAME = 20_000
@@ -83,19 +87,45 @@ class DebuggerApp(App[int]):
     ]
     # Which keys apply in which status: the footer shows only what makes sense now.
     KEYS_BY_STATUS = {
-        "pause": {"running"},
-        "cancel": {"running", "pausing"},
-        "continue": {"idle", "paused", "breakpoint", "cancelled", "failed"},
-        "next": {"idle", "running", "paused", "breakpoint", "cancelled", "failed"},
-        "answer": {"interrupted"},
+        "pause": frozenset({RunStatus.RUNNING}),
+        "cancel": frozenset({RunStatus.RUNNING, RunStatus.PAUSING}),
+        "continue": frozenset(
+            {
+                RunStatus.IDLE,
+                RunStatus.PAUSED,
+                RunStatus.BREAKPOINT,
+                RunStatus.CANCELLED,
+                RunStatus.FAILED,
+            }
+        ),
+        "next": frozenset(
+            {
+                RunStatus.IDLE,
+                RunStatus.RUNNING,
+                RunStatus.PAUSED,
+                RunStatus.BREAKPOINT,
+                RunStatus.CANCELLED,
+                RunStatus.FAILED,
+            }
+        ),
+        "answer": frozenset({RunStatus.INTERRUPTED}),
     }
 
-    def __init__(self, source: EventSource, *, spec: Any = None, autostart: bool = True) -> None:
+    def __init__(
+        self,
+        source: EventSource,
+        *,
+        reopen: Callable[[], EventSource] | None = None,
+        autostart: bool = True,
+    ) -> None:
+        """``reopen`` opens a fresh source on the same graph ("Reload graph from
+        disk"); it raises ``SessionError`` with the reason when the graph no longer
+        loads."""
         super().__init__()
         self.source = source
-        self.spec = spec
+        self.reopen = reopen
         self.autostart = autostart
-        self.model = RunModel()
+        self.model = RunView()
         self.model.graph = source.name
         self.model.thread_id = source.thread_id
         self._interrupt_open = False
@@ -126,7 +156,7 @@ class DebuggerApp(App[int]):
         self.timeline.border_title = Text("Timeline")
         self.tokens.border_title = Text("Live tokens")
         self._graph_structure()
-        self._refresh_panes(set(self.model.take_dirty()) | {"status"})
+        self._refresh_panes(self.model.take_dirty() | Part.STATUS)
         self.set_interval(FRAME_S, self._drain)
         # Everything alive now (LangGraph, LangChain, Textual, the panes) lives as
         # long as the app: keep it out of full collections, which otherwise walk it
@@ -136,12 +166,8 @@ class DebuggerApp(App[int]):
             self.call_after_refresh(self._autostart)
 
     def _autostart(self) -> None:
-        if self.source.status != "idle" or getattr(self.source, "read_only", False):
-            return
-        if self.source.needs_input():
-            self._ask_input(lambda value: self._run_op(lambda: self.source.start(value)))
-        else:
-            self._run_op(self.source.start)
+        if self.source.status == RunStatus.IDLE and not self.source.read_only:
+            self._start_or_ask_input()
 
     def _graph_structure(self) -> None:
         graph = self.graph_pane
@@ -159,36 +185,33 @@ class DebuggerApp(App[int]):
         if events:
             self.model.apply(events)
             for event in events:
-                if event.kind == "notice":
-                    self.notify(
-                        event.text,
-                        severity="warning" if event.level != "error" else "error",
-                        timeout=6,
-                    )
-                elif event.kind == "run_failed":
+                if isinstance(event, Notice):
+                    error = event.level == NoticeLevel.ERROR
+                    self.notify(event.text, severity="error" if error else "warning", timeout=6)
+                elif isinstance(event, RunFailed):
                     message = event.hint or f"{event.type}: {event.error}"
                     self.notify(message, title="run failed", severity="error", timeout=8)
-            if any(e.kind == "interrupted" for e in events):
+            if any(isinstance(e, Interrupted) for e in events):
                 self.call_after_refresh(self.action_answer)
         self._refresh_panes(self.model.take_dirty())
 
-    def _refresh_panes(self, dirty: set[str]) -> None:
+    def _refresh_panes(self, dirty: Part) -> None:
         now = self.source.now()
         timeline = self.timeline
-        if dirty & {"tasks", "status"}:
+        if dirty & (Part.TASKS | Part.STATUS):
             timeline.sync(now, set(self.source.interrupt_before))
         else:
             timeline.tick(now)
-        if "tokens" in dirty:
+        if dirty & Part.TOKENS:
             self.tokens.sync()
-        elif "status" in dirty and not self.model.blocks:
+        elif dirty & Part.STATUS and not self.model.blocks:
             self.tokens.refresh()  # "no model output yet" becomes "… in this run"
-        if "log" in dirty:
+        if dirty & Part.LOG:
             self.events_pane.sync()
         state = self.state_pane
-        if "state" in dirty and not state.pinned:
+        if dirty & Part.STATE and not state.pinned:
             self._show_live_state()
-        if dirty & {"graph", "tasks", "status"}:
+        if dirty & (Part.GRAPH | Part.TASKS | Part.STATUS):
             self._mark_graph()
         self._update_status(now)
 
@@ -200,11 +223,9 @@ class DebuggerApp(App[int]):
         bar.graph = model.graph or self.source.name
         bar.thread_id = model.thread_id or self.source.thread_id
         # The running run's model while it runs; otherwise the one the next run uses.
-        upcoming = getattr(self.source, "model_label", None)
+        upcoming = self.source.model_label
         bar.model_label = (
-            model.model_label
-            if self.source.status in ("running", "pausing")
-            else upcoming or model.model_label
+            model.model_label if self.source.status.active else upcoming or model.model_label
         ) or ""
         bar.step = model.current_step()
         bar.status = model.status
@@ -221,17 +242,16 @@ class DebuggerApp(App[int]):
     def _mark_graph(self) -> None:
         model = self.model
         inner_running = {
-            row.node for row in model.tasks.values() if row.status == "running" and row.ns
+            row.node for row in model.tasks.values() if row.status == TaskStatus.RUNNING and row.ns
         }
         inner_visited = {row.node for row in model.tasks.values() if row.ns}
         visited = {row.node for row in model.tasks.values() if not row.ns}
         latest = {row.node: row.status for row in model.task_rows() if not row.ns}
-        failed = {node for node, status in latest.items() if status == "error"}
-        stopped = model.status in ("paused", "breakpoint", "interrupted", "cancelled", "failed")
+        failed = {node for node, status in latest.items() if status == TaskStatus.ERROR}
         self.graph_pane.update_marks(
             running=model.running_nodes(),
             visited=visited,
-            next_nodes=model.next if stopped else [],
+            next_nodes=model.stopped_next(),
             breakpoints=set(self.source.interrupt_before),
             inner_running=inner_running,
             inner_visited=inner_visited,
@@ -269,7 +289,7 @@ class DebuggerApp(App[int]):
         allowed = self.KEYS_BY_STATUS.get(action)
         if allowed is None:
             return True
-        if getattr(self.source, "read_only", False):
+        if self.source.read_only:
             return False
         return self.model.status in allowed
 
@@ -289,9 +309,8 @@ class DebuggerApp(App[int]):
         exc = future.exception()
         if exc is None and not done:
             return
-        message, severity = (
-            (str(exc), "warning") if exc is not None else (done or "", "information")
-        )
+        severity: SeverityLevel = "warning" if exc is not None else "information"
+        message = str(exc) if exc is not None else done or ""
         if threading.get_ident() == self._thread_id:
             self.notify(message, severity=severity, timeout=4)
         else:
@@ -301,21 +320,21 @@ class DebuggerApp(App[int]):
         self._run_op(self.source.pause)
 
     def action_continue(self) -> None:
-        if self.model.status == "interrupted":
+        if self.model.status == RunStatus.INTERRUPTED:
             self.action_answer()
-        elif self.source.status == "idle":
-            self._autostart_or_input()
+        elif self.source.status == RunStatus.IDLE:
+            self._start_or_ask_input()
         else:
             self._run_op(self.source.resume)
 
-    def _autostart_or_input(self) -> None:
+    def _start_or_ask_input(self) -> None:
         if self.source.needs_input():
             self._ask_input(lambda value: self._run_op(lambda: self.source.start(value)))
         else:
             self._run_op(self.source.start)
 
     def action_next(self) -> None:
-        if self.source.status == "idle" and self.source.needs_input():
+        if self.source.status == RunStatus.IDLE and self.source.needs_input():
             self._ask_input(lambda value: self._run_op(lambda: self.source.start(value, step=True)))
         else:
             self._run_op(self.source.step_once)
@@ -387,13 +406,13 @@ class DebuggerApp(App[int]):
             self.notify(str(exc), severity="warning")
             return
         self.notify(f"breakpoint {'set before' if on else 'cleared from'} {node}", timeout=3)
-        self._refresh_panes({"tasks", "graph"})
+        self._refresh_panes(Part.TASKS | Part.GRAPH)
 
     def action_answer(self) -> None:
         if self._interrupt_open:
             return
         interrupts = self.model.interrupts
-        if not interrupts or self.model.status != "interrupted":
+        if not interrupts or self.model.status != RunStatus.INTERRUPTED:
             self.notify("no interrupt is waiting for an answer", severity="warning", timeout=3)
             return
         self._interrupt_open = True
@@ -418,7 +437,7 @@ class DebuggerApp(App[int]):
 
     async def action_quit(self) -> None:
         # Every way out (q, ctrl+q, the palette's Quit) comes here.
-        if self.source.status not in ("running", "pausing"):
+        if not self.source.status.active:
             self.exit(0)
             return
         if isinstance(self.screen, ConfirmScreen):
@@ -444,13 +463,13 @@ class DebuggerApp(App[int]):
                     binding.tooltip or f"same as pressing {binding.key_display or binding.key}",
                     lambda action=action: self.run_action(action),
                 )
-        if getattr(self.source, "model_switchable", False):
+        if self.source.model_switcher is not None:
             yield SystemCommand(
                 "Switch model",
                 "Pick the chat model for the next run (lists what Ollama has pulled)",
                 self.action_switch_model,
             )
-        if self.spec is not None:
+        if self.reopen is not None:
             yield SystemCommand(
                 "Reload graph from disk",
                 "Re-import the graph file and start over",
@@ -458,55 +477,48 @@ class DebuggerApp(App[int]):
             )
 
     def action_switch_model(self) -> None:
-        from tui.models import active_model, ollama_base_url
-
-        current = active_model()
-        url = ollama_base_url(current.base_url if current.provider == "ollama" else None)
+        switcher = self.source.model_switcher
+        if switcher is None:
+            return
 
         def chosen(label: str | None) -> None:
             if not label:
                 return
             try:
-                applied = self.source.set_model(label)
+                applied = self.source.switch_model(label)
             except SessionError as exc:
                 self.notify(str(exc), severity="warning")
                 return
             self.notify(f"model: {applied} from the next run (r runs again)", timeout=4)
 
-        self.push_screen(ModelPickerScreen(current.label, url), chosen)
+        self.push_screen(ModelPickerScreen(switcher), chosen)
 
     @work(thread=True, exclusive=True, group="reload")
     def reload_graph(self) -> None:
         # Loading imports user code, which can be slow or fail: off the UI thread.
-        from dataclasses import replace
-
-        from tui.launcher import open_session
-        from tui.loading import GraphLoadError
-        from tui.models import active_model
-
-        # The model picked with "Switch model" outlives the reload.
-        self.spec = replace(self.spec, model=active_model())
+        if self.reopen is None:
+            return
         try:
-            session, _ = open_session(self.spec)
-        except GraphLoadError as exc:
+            session = self.reopen()
+        except SessionError as exc:
             self.call_from_thread(self._load_failed, str(exc))
             return
         self.call_from_thread(self._swap_source, session)
 
     def _load_failed(self, message: str) -> None:
-        self.model.add_log("error", self.source.now(), f"reload failed: {message}")
+        self.model.add_log(LogKind.ERROR, self.source.now(), f"reload failed: {message}")
         self.notify(
             message, title="reload failed; the old graph stays", severity="error", timeout=8
         )
-        self._refresh_panes({"log"})
+        self._refresh_panes(Part.LOG)
 
     def _swap_source(self, session: EventSource) -> None:
         old = self.source
         self.source = session
-        for listener in getattr(old, "listeners", []):  # a recording follows the reload
+        for listener in old.listeners:  # a recording follows the reload
             session.add_listener(listener)
         old.close()
-        self.model = RunModel()
+        self.model = RunView()
         for pane in (self.timeline, self.tokens, self.events_pane):
             pane.model = self.model
         self._graph_structure()

@@ -3,30 +3,42 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, NoReturn
 
-from tui.engine.events import Event
+from tui.engine.events import Event, RunStarted, Status, TaskStarted
+from tui.engine.ports import ModelSwitcher
 from tui.engine.session import SessionError
+from tui.engine.status import RunStatus
 
 READ_ONLY = "this is a recording: it can be inspected, not run"
 
 
 class ReplaySource:
     read_only = True
+    model_label: str | None = None
+    model_switcher: ModelSwitcher | None = None
 
     def __init__(self, events: list[Event], *, name: str) -> None:
         self._pending = list(events)
         self.name = name
-        started = next((e for e in events if e.kind == "run_started"), None)
-        self.thread_id = getattr(started, "thread_id", "")
-        statuses = [e.status for e in events if e.kind == "status"]
-        self.status = statuses[-1] if statuses else "idle"
-        self.interrupt_before: list[str] = []
+        started = next((e for e in events if isinstance(e, RunStarted)), None)
+        self.thread_id = started.thread_id if started is not None else ""
+        statuses = [e.status for e in events if isinstance(e, Status)]
+        self.status = statuses[-1] if statuses else RunStatus.IDLE
         self._nodes = list(
-            dict.fromkeys(e.node for e in events if e.kind == "task_started" and not e.ns)
+            dict.fromkeys(e.node for e in events if isinstance(e, TaskStarted) and not e.ns)
         )
         self._end = events[-1].t if events else 0.0
+
+    @property
+    def interrupt_before(self) -> list[str]:
+        return []
+
+    @property
+    def listeners(self) -> list[Callable[[Event], None]]:
+        return []
 
     def now(self) -> float:
         return self._end
@@ -36,25 +48,35 @@ class ReplaySource:
         out, self._pending = self._pending[:count], self._pending[count:]
         return out
 
-    def _refuse(self, *_: Any, **__: Any) -> Future:
+    def add_listener(self, listener: Callable[[Event], None]) -> None:
         raise SessionError(READ_ONLY)
 
-    start = rerun = answer = _refuse
+    def start(self, input: Any = None, *, step: bool = False) -> Future:
+        _refuse()
+
+    def rerun(self, input: Any = None, *, step: bool = False) -> Future:
+        _refuse()
 
     def resume(self) -> Future:
-        raise SessionError(READ_ONLY)
+        _refuse()
 
     def step_once(self) -> Future:
-        raise SessionError(READ_ONLY)
+        _refuse()
 
     def pause(self) -> None:
-        raise SessionError(READ_ONLY)
+        _refuse()
 
     def cancel(self) -> None:
-        raise SessionError(READ_ONLY)
+        _refuse()
+
+    def answer(self, value: Any, interrupt_id: str | None = None) -> Future:
+        _refuse()
 
     def toggle_breakpoint(self, node: str) -> bool:
-        raise SessionError(READ_ONLY)
+        _refuse()
+
+    def switch_model(self, text: str) -> str:
+        _refuse()
 
     def node_names(self) -> list[str]:
         return list(self._nodes)
@@ -79,3 +101,7 @@ class ReplaySource:
 
     def close(self) -> None:
         self._pending = []
+
+
+def _refuse() -> NoReturn:
+    raise SessionError(READ_ONLY)

@@ -9,8 +9,20 @@ none of them ever touches a LangGraph object.
 from __future__ import annotations
 
 import dataclasses
+import enum
+import types
+import typing
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from tui.engine.status import (
+    NoticeLevel,
+    PauseReason,
+    ResumeHow,
+    RunOutcome,
+    RunStatus,
+    TaskStatus,
+)
 
 JSON = Any
 """A value made only of dict, list, str, int, float, bool and None."""
@@ -41,18 +53,6 @@ def _register(cls: type[Event]) -> type[Event]:
     return cls
 
 
-def event_from_dict(data: dict[str, JSON]) -> Event:
-    """Rebuild an event from its JSON form; unknown fields are ignored, not fatal."""
-    cls = _REGISTRY.get(data.get("kind", ""))
-    if cls is None:
-        raise ValueError(f"unknown event kind {data.get('kind')!r}")
-    names = {f.name for f in dataclasses.fields(cls)}
-    kwargs = {k: v for k, v in data.items() if k in names}
-    if "ns" in kwargs:
-        kwargs["ns"] = tuple(kwargs["ns"])
-    return cls(**kwargs)
-
-
 @_register
 @dataclass(slots=True, kw_only=True)
 class RunStarted(Event):
@@ -71,7 +71,7 @@ class Status(Event):
     interrupted, cancelled, failed, done). The status bar shows nothing else."""
 
     kind: ClassVar[str] = "status"
-    status: str
+    status: RunStatus
     detail: str = ""
 
 
@@ -127,7 +127,7 @@ class LlmFinished(Event):
     task_id: str | None
     run_id: str
     model: str | None = None
-    status: str = "ok"
+    status: TaskStatus = TaskStatus.OK
     error: str | None = None
     input_tokens: int | None = None
     output_tokens: int | None = None
@@ -178,7 +178,7 @@ class TaskFinished(Event):
     step: int
     node: str
     task_id: str
-    status: str  # ok | error | interrupted | cancelled
+    status: TaskStatus
     duration_s: float | None
     error: str | None = None
     traceback: str | None = None
@@ -198,7 +198,7 @@ class Paused(Event):
     kind: ClassVar[str] = "paused"
     step: int | None
     next: list[str]
-    reason: str = "pause"  # pause | step | breakpoint
+    reason: PauseReason = PauseReason.PAUSE
 
 
 @_register
@@ -207,7 +207,7 @@ class Resumed(Event):
     kind: ClassVar[str] = "resumed"
     step: int | None
     next: list[str]
-    how: str = "continue"  # continue | step | answer | fork
+    how: ResumeHow = ResumeHow.CONTINUE
     value: JSON = None
 
 
@@ -233,7 +233,7 @@ class RunFailed(Event):
 @dataclass(slots=True, kw_only=True)
 class RunFinished(Event):
     kind: ClassVar[str] = "run_finished"
-    status: str  # done | interrupted | paused | cancelled | failed
+    status: RunOutcome
     values: JSON = None
 
 
@@ -244,8 +244,91 @@ class Notice(Event):
     such as a node blocking the event loop."""
 
     kind: ClassVar[str] = "notice"
-    level: str  # info | warning | error
+    level: NoticeLevel
     text: str
 
 
+EVENT_TYPES: tuple[type[Event], ...] = tuple(_REGISTRY.values())
 EVENT_KINDS: tuple[str, ...] = tuple(_REGISTRY)
+
+
+def event_from_dict(data: Any) -> Event:
+    """Rebuild an event from its JSON form. Unknown fields are ignored (a newer
+    version may add some); a field of the wrong type is a ``ValueError`` that names
+    it, so a damaged recording is refused rather than crashing a pane later."""
+    if not isinstance(data, dict):
+        raise ValueError(f"an event is a JSON object, not {type(data).__name__}")
+    kind = data.get("kind")
+    cls = _REGISTRY.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ValueError(f"unknown event kind {kind!r}")
+    kwargs: dict[str, Any] = {}
+    for name, coerce in _decoders(cls).items():
+        if name in data:
+            try:
+                kwargs[name] = coerce(data[name])
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"{kind} field {name!r}: {exc}") from None
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        missing = [f.name for f in dataclasses.fields(cls) if f.name not in kwargs]
+        raise ValueError(f"{kind} event is missing {', '.join(missing) or exc}") from None
+
+
+_DECODERS: dict[type[Event], dict[str, Any]] = {}
+
+
+def _decoders(cls: type[Event]) -> dict[str, Any]:
+    decoders = _DECODERS.get(cls)
+    if decoders is None:
+        hints = typing.get_type_hints(cls)
+        decoders = _DECODERS[cls] = {
+            f.name: _decoder(hints[f.name]) for f in dataclasses.fields(cls)
+        }
+    return decoders
+
+
+def _decoder(hint: Any) -> Any:
+    """A function that checks (and where needed converts) a JSON value for ``hint``."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return lambda value: value
+    if origin in (types.UnionType, typing.Union):
+        inner = [_decoder(a) for a in args if a is not type(None)]
+        optional = type(None) in args
+
+        def union(value: Any) -> Any:
+            if value is None and optional:
+                return None
+            errors = []
+            for decode in inner:
+                try:
+                    return decode(value)
+                except (TypeError, ValueError) as exc:
+                    errors.append(str(exc))
+            raise ValueError("; ".join(errors))
+
+        return union
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return lambda value: hint(_checked(value, str))
+    if origin in (list, tuple):
+        item = _decoder(args[0]) if args else _decoder(Any)
+        build = tuple if origin is tuple else list
+        return lambda value: build(item(v) for v in _checked(value, list))
+    if origin is dict or hint is dict:
+        return lambda value: _checked(value, dict)
+    if hint is float:
+        return lambda value: float(_checked(value, int | float))
+    if hint in (int, str, bool):
+        return lambda value: _checked(value, hint)
+    raise TypeError(f"no decoder for {hint!r}")
+
+
+def _checked(value: Any, expected: Any) -> Any:
+    if isinstance(value, bool) and expected in (int, int | float):
+        raise ValueError(f"expected a number, got {value!r}")
+    if not isinstance(value, expected):
+        name = getattr(expected, "__name__", str(expected))
+        raise ValueError(f"expected {name}, got {type(value).__name__}")
+    return value

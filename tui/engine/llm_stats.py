@@ -10,6 +10,7 @@ LangGraph's queue: an ``llm_finished`` can precede the last ``token`` of its cal
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from langchain_core.outputs import LLMResult
 
 from tui.engine.events import Event, LlmFinished, LlmStarted
 from tui.engine.normalize import ns_from_checkpoint_ns, task_id_from_checkpoint_ns
+from tui.engine.status import TaskStatus
 
 
 @dataclass
@@ -86,7 +88,7 @@ class LlmStatsHandler(BaseCallbackHandler):
             )
         )
 
-    def on_llm_new_token(self, token: str, *, run_id: UUID, **kwargs: Any) -> None:
+    def on_llm_new_token(self, token: Any, *, run_id: UUID, **kwargs: Any) -> None:
         call = self._calls.get(run_id)
         if call is None:
             return
@@ -103,18 +105,17 @@ class LlmStatsHandler(BaseCallbackHandler):
     def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
         call = self._calls.pop(run_id, None)
         if call is not None:
-            self._finish(run_id, call, "ok", None, _usage(response))
+            self._finish(run_id, call, TaskStatus.OK, None, _usage(response))
 
     def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
         call = self._calls.pop(run_id, None)
         if call is None:
             return
-        import asyncio
-
-        status = "cancelled" if isinstance(error, asyncio.CancelledError) else "error"
+        cancelled = isinstance(error, asyncio.CancelledError)
+        status = TaskStatus.CANCELLED if cancelled else TaskStatus.ERROR
         self._finish(run_id, call, status, f"{type(error).__name__}: {error}", {})
 
-    def close_open(self, status: str, error: str | None = None) -> None:
+    def close_open(self, status: TaskStatus, error: str | None = None) -> None:
         """End every call still open. A cancelled ``ainvoke`` never reports its end:
         the cancel lands in LangChain's ``asyncio.gather`` before its error callback."""
         for run_id, call in list(self._calls.items()):
@@ -122,7 +123,12 @@ class LlmStatsHandler(BaseCallbackHandler):
             self._finish(run_id, call, status, error, {})
 
     def _finish(
-        self, run_id: UUID, call: _Call, status: str, error: str | None, usage: dict[str, int]
+        self,
+        run_id: UUID,
+        call: _Call,
+        status: TaskStatus,
+        error: str | None,
+        usage: dict[str, int],
     ) -> None:
         end = self._now()
         output_tokens = usage.get("output_tokens")
@@ -131,7 +137,7 @@ class LlmStatsHandler(BaseCallbackHandler):
         generating = 0.0
         if call.first_token is not None:
             ttft, generating = call.first_token - call.started, end - call.first_token
-        elif status == "ok":
+        elif status == TaskStatus.OK:
             # A whole-message reply (not streamed): its first token came with its last.
             ttft = generating = end - call.started
         self._emit(

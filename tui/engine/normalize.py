@@ -9,10 +9,12 @@ the inspector never shows an ``__interrupt__`` key as if it were state.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
+from langgraph.types import StreamMode
 
 from tui.engine.events import (
     Checkpoint,
@@ -25,8 +27,9 @@ from tui.engine.events import (
     Values,
 )
 from tui.engine.jsonify import Jsonifier, format_exception
+from tui.engine.status import TaskStatus
 
-STREAM_MODES = ["messages", "updates", "values", "debug", "custom"]
+STREAM_MODES: list[StreamMode] = ["messages", "updates", "values", "debug", "custom"]
 _HIDDEN_NODES = frozenset({"__start__", "__end__"})
 
 
@@ -62,7 +65,7 @@ class Normalizer:
         # consumer that merges chunks by index would fuse parallel calls into one.
         self._indexless_calls: dict[str | None, int] = {}
 
-    def events_for(self, part: dict[str, Any], now: float) -> list[Event]:
+    def events_for(self, part: Mapping[str, Any], now: float) -> list[Event]:
         kind = part.get("type")
         ns = tuple(part.get("ns") or ())
         data = part.get("data")
@@ -70,7 +73,7 @@ class Normalizer:
             token = self._token(data, ns)
             return [token] if token is not None else []
         if kind == "debug":
-            return self._debug(data, ns, now)
+            return self._debug(data, ns, now) if isinstance(data, dict) else []
         if kind == "updates":
             return self._updates(data, ns)
         if kind == "values":
@@ -87,7 +90,7 @@ class Normalizer:
                 step=task.step,
                 node=task.node,
                 task_id=task.task_id,
-                status="cancelled",
+                status=TaskStatus.CANCELLED,
                 duration_s=now - task.started_at,
             )
             for task in self.running.values()
@@ -136,10 +139,10 @@ class Normalizer:
         if kind == "task_result":
             started = self.running.pop(task_id, None)
             error = payload.get("error")
-            status = "ok"
+            status = TaskStatus.OK
             message = trace = None
             if payload.get("interrupts"):
-                status = "interrupted"
+                status = TaskStatus.INTERRUPTED
             elif error is not None:
                 status, message, trace = _task_error(error)
             return [
@@ -258,11 +261,11 @@ def _tool_call_chunks(message: AIMessage | AIMessageChunk) -> list[dict[str, Any
     ]
 
 
-def _task_error(error: Any) -> tuple[str, str, str | None]:
+def _task_error(error: Any) -> tuple[TaskStatus, str, str | None]:
     from langgraph.errors import GraphBubbleUp
 
     if isinstance(error, GraphBubbleUp):
-        return "interrupted", type(error).__name__, None
+        return TaskStatus.INTERRUPTED, type(error).__name__, None
     if isinstance(error, BaseException):
-        return "error", f"{type(error).__name__}: {error}", format_exception(error)
-    return "error", str(error), None
+        return TaskStatus.ERROR, f"{type(error).__name__}: {error}", format_exception(error)
+    return TaskStatus.ERROR, str(error), None

@@ -10,11 +10,16 @@ Run control, as measured on LangGraph 1.2:
 * pause: ``RunControl.request_drain`` stops before the next superstep starts; the
   stream raises ``GraphDrained`` and ``astream(None, config)`` resumes.
 * step: the drain is requested once every root task of the current step has
-  reported its result, which is before the loop ticks again.
+  reported its result, which is before the loop ticks again (``ActiveRun``).
 * cancel: the asyncio task that iterates the stream is cancelled; the last
   finished step stays checkpointed. If the debuggee blocks its loop, the cancel
   cannot land until it unblocks, so after a grace period the session gives up on
   that loop, reports the run cancelled, and carries on with a fresh one.
+
+The parts live beside this module: ``event_bus`` (numbering and delivery),
+``checkpointer`` (the saver's lifecycle), ``watchdog`` (the blocked-loop notice),
+``active_run`` (one run in flight); what the engine needs from model providers
+comes in through ``ports``.
 """
 
 from __future__ import annotations
@@ -22,24 +27,26 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import queue
 import threading
-import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.checkpoint.memory import InMemorySaver
+from langchain_core.runnables import RunnableConfig
 from langgraph.errors import GraphDrained, GraphRecursionError
 from langgraph.pregel import Pregel
 from langgraph.runtime import RunControl
-from langgraph.types import Command
+from langgraph.types import Command, StateSnapshot
 
+from tui.engine import graph_info
+from tui.engine.active_run import ActiveRun
+from tui.engine.checkpointer import Checkpointer
 from tui.engine.clock import Clock
+from tui.engine.event_bus import EventBus, Listener
 from tui.engine.events import (
     Cancelled,
+    Checkpoint,
     Event,
     Interrupted,
     Notice,
@@ -54,9 +61,17 @@ from tui.engine.jsonify import Jsonifier, format_exception, secret_values_from_e
 from tui.engine.llm_stats import LlmStatsHandler
 from tui.engine.loop_thread import LoopThread
 from tui.engine.normalize import STREAM_MODES, Normalizer
-from tui.model_errors import explain_error
+from tui.engine.ports import ErrorExplainer, ModelSwitcher, ModelSwitchError
+from tui.engine.status import (
+    NoticeLevel,
+    PauseReason,
+    ResumeHow,
+    RunOutcome,
+    RunStatus,
+    TaskStatus,
+)
+from tui.engine.watchdog import LoopWatchdog
 
-ACTIVE = frozenset({"running", "pausing"})
 NO_INPUT: Any = object()
 _NO_NODE = "\x00langgraph-tui: no node"
 
@@ -76,22 +91,15 @@ class SessionOptions:
     clock: Clock = field(default_factory=Clock)
     cancel_grace_s: float = 1.0
     block_warning_s: float = 1.0
-    model_switchable: bool = False
-
-
-@dataclass
-class _Run:
-    task: asyncio.Task[None] | None
-    control: RunControl
-    generation: int
-    step_mode: bool
-    done: threading.Event = field(default_factory=threading.Event)
-    root_tasks: set[str] = field(default_factory=set)
-    saw_root_task: bool = False
-    llm_stats: LlmStatsHandler | None = None
+    explain_error: ErrorExplainer | None = None
+    """Turns a model-server failure into a one-line hint (the providers' job)."""
+    model_switcher: ModelSwitcher | None = None
+    """Set when the graph follows ``--model``: "Switch model" then applies."""
 
 
 class Session:
+    read_only = False
+
     def __init__(
         self,
         graph: Pregel,
@@ -105,7 +113,6 @@ class Session:
         self.name = name
         self.clock = self.options.clock
         self.jsonify = jsonify or Jsonifier(secret_values_from_env())
-        self.events: queue.SimpleQueue[Event] = queue.SimpleQueue()
         self.thread_id = self.options.thread_id or uuid.uuid4().hex[:8]
         # The very lists handed to astream: LangGraph 1.2 keeps them and reads them at
         # every tick, so a breakpoint toggled mid-run applies to that run. A sentinel
@@ -116,56 +123,53 @@ class Session:
         self._after: list[str] = [_NO_NODE, *dict.fromkeys(self.options.interrupt_after)]
         self.default_input = default_input
         self.last_input: Any = NO_INPUT
-        self.status = "idle"
+        self.status = RunStatus.IDLE
         self.step: int | None = None
         self.next: list[str] = []
         self.values: Any = None
         self._user_graph = graph
         self._graph: Pregel | None = None
         self._graph_engine: LoopThread | None = None
-        self._saver: BaseCheckpointSaver | None = None
-        self._saver_cm: Any = None
-        self._lock = threading.RLock()
-        self._listeners: list[Callable[[Event], None]] = []
-        self._seq = 0
+        self._checkpointer = Checkpointer(self.options.checkpointer, graph.checkpointer)
         self._t0 = self.clock.now()
-        self._generation = 0
-        self._run: _Run | None = None
+        self._bus = EventBus(self.now, self._track)
+        self._run: ActiveRun | None = None
         self._normalizer = Normalizer(self.jsonify)
-        self._last_beat = time.monotonic()
-        self._closed = threading.Event()
-        self._engine = self._start_engine()
-        self._monitor = threading.Thread(target=self._watch_blocking, daemon=True)
-        self._monitor.start()
+        self._closed = False
+        self._watchdog = LoopWatchdog(
+            threshold_s=self.options.block_warning_s,
+            watching=lambda: self.running,
+            warn=self._warn_blocked,
+        )
+        self._engine = self._watchdog.start_loop()
 
-    # -- public operations ------------------------------------------------------------
+    # -- events out -------------------------------------------------------------------
 
     def now(self) -> float:
         """Seconds since the session started, on the session's (freezable) clock."""
         return self.clock.now() - self._t0
 
-    def add_listener(self, listener: Callable[[Event], None]) -> None:
-        with self._lock:
-            self._listeners.append(listener)
+    @property
+    def events(self) -> Any:
+        """The queue every event goes to (``drain`` empties it)."""
+        return self._bus.queue
+
+    def add_listener(self, listener: Listener) -> None:
+        self._bus.add_listener(listener)
 
     @property
-    def listeners(self) -> list[Callable[[Event], None]]:
-        with self._lock:
-            return list(self._listeners)
+    def listeners(self) -> list[Listener]:
+        return self._bus.listeners
 
     def drain(self, limit: int | None = None) -> list[Event]:
         """Every event emitted since the last drain (at most ``limit``), oldest first."""
-        out: list[Event] = []
-        while limit is None or len(out) < limit:
-            try:
-                out.append(self.events.get_nowait())
-            except queue.Empty:
-                break
-        return out
+        return self._bus.drain(limit)
+
+    # -- run control --------------------------------------------------------------------
 
     @property
     def running(self) -> bool:
-        return self.status in ACTIVE
+        return self.status.active
 
     def start(self, input: Any = NO_INPUT, *, step: bool = False) -> concurrent.futures.Future:
         """Start a run on the current thread with ``input`` (default: the graph's)."""
@@ -180,28 +184,26 @@ class Session:
 
     def step_once(self) -> concurrent.futures.Future:
         """Run exactly one superstep, then pause. While running: pause after this step."""
-        with self._lock:
+        with self._bus.lock:
             run = self._run
             if run is not None and self.running:
-                run.step_mode = True
-                if run.saw_root_task and not run.root_tasks:
-                    run.control.request_drain("step")
-                self._set_status("pausing", "after this step")
+                run.request_step_stop()
+                self._set_status(RunStatus.PAUSING, "after this step")
                 return _done_future()
         return self._submit(self._step_from_rest())
 
     def pause(self) -> None:
         """Stop at the next step boundary; the nodes already running finish first."""
-        with self._lock:
+        with self._bus.lock:
             run = self._run
             if run is None or not self.running:
                 raise SessionError("nothing is running: there is nothing to pause")
-            run.control.request_drain("pause")
-            self._set_status("pausing", "at the next step boundary")
+            run.control.request_drain(PauseReason.PAUSE)
+            self._set_status(RunStatus.PAUSING, "at the next step boundary")
 
     def cancel(self) -> None:
         """Stop now: the model stream is cut; the last finished step stays checkpointed."""
-        with self._lock:
+        with self._bus.lock:
             run = self._run
             if run is None or run.done.is_set() or run.task is None:
                 raise SessionError("nothing is running: there is nothing to cancel")
@@ -222,124 +224,75 @@ class Session:
 
     def toggle_breakpoint(self, node: str) -> bool:
         """Toggle a breakpoint before ``node``; returns whether it is now set."""
-        with self._lock:
+        with self._bus.lock:
             if node in self.interrupt_before:
                 self._before.remove(node)
                 return False
             self._before.append(node)
             return True
 
+    # -- the graph and its model --------------------------------------------------------
+
     def graph_structure(self, xray: bool = False) -> dict[str, Any]:
         """Nodes and edges as plain data, for drawing the graph."""
-        drawable = self._user_graph.get_graph(xray=xray)
-        nodes = [
-            {"id": node.id, "name": node.name, "subgraph": _is_subgraph(node.data)}
-            for node in drawable.nodes.values()
-        ]
-        edges = [
-            {
-                "source": edge.source,
-                "target": edge.target,
-                "conditional": bool(edge.conditional),
-                "label": str(edge.data) if edge.data is not None else None,
-            }
-            for edge in drawable.edges
-        ]
-        return {"nodes": nodes, "edges": edges}
+        return graph_info.graph_structure(self._user_graph, xray)
 
-    @property
-    def model_label(self) -> str | None:
-        """The model the next run will use."""
-        return self.options.model_label
+    def input_keys(self) -> list[str]:
+        return graph_info.input_keys(self._user_graph)
 
-    @property
-    def model_switchable(self) -> bool:
-        return self.options.model_switchable
-
-    def set_model(self, text: str) -> str:
-        """Use another chat model from the next run on (graphs built on tui.models).
-
-        The base URL carries over only within one provider: an OpenAI-compatible
-        server's URL means nothing to Ollama."""
-        from tui.models import ModelSpecError, active_model, parse_model_spec, set_active_model
-
-        current = active_model()
-        try:
-            provider = text.partition(":")[0].lower()
-            spec = parse_model_spec(
-                text,
-                base_url=current.base_url if provider == current.provider else None,
-                timeout_s=current.timeout_s,
-                max_tokens=current.max_tokens,
-                stream_tools=current.stream_tools,
-            )
-        except ModelSpecError as exc:
-            raise SessionError(str(exc)) from exc
-        set_active_model(spec)
-        self.options.model_label = spec.label
-        return spec.label
+    def node_names(self) -> list[str]:
+        return graph_info.node_names(self._user_graph)
 
     def needs_input(self) -> bool:
         """True when a run could not start without the user giving an input."""
         return self.default_input is NO_INPUT and self.last_input is NO_INPUT
 
-    def input_keys(self) -> list[str]:
-        """Top-level keys of the graph's input schema (to offer a message box, say)."""
-        try:
-            schema = self._user_graph.get_input_jsonschema()
-        except Exception:
-            return []
-        return list((schema.get("properties") or {}).keys())
+    @property
+    def model_switcher(self) -> ModelSwitcher | None:
+        return self.options.model_switcher
 
-    def node_names(self) -> list[str]:
-        return [n for n in self._user_graph.nodes if not n.startswith("__")]
+    @property
+    def model_label(self) -> str | None:
+        """The model the next run will use."""
+        switcher = self.options.model_switcher
+        return switcher.label if switcher is not None else self.options.model_label
+
+    def switch_model(self, text: str) -> str:
+        """Use another chat model from the next run on; returns its label."""
+        switcher = self.options.model_switcher
+        if switcher is None:
+            raise SessionError("this graph brings its own model: there is nothing to switch")
+        try:
+            return switcher.switch(text)
+        except ModelSwitchError as exc:
+            raise SessionError(str(exc)) from exc
 
     def close(self) -> None:
-        if self._closed.is_set():
+        if self._closed:
             return
         with contextlib.suppress(SessionError):
             self.cancel()
         with contextlib.suppress(Exception):
-            self._submit(self._close_saver()).result(timeout=2)
-        self._closed.set()
+            self._submit(self._checkpointer.close()).result(timeout=2)
+        self._closed = True
+        self._watchdog.close()
         self._engine.stop(timeout=1.0)
 
     # -- engine-loop side ---------------------------------------------------------------
 
-    def _submit(self, coro: Any) -> concurrent.futures.Future:
+    def _submit(self, coro: Coroutine[Any, Any, Any]) -> concurrent.futures.Future:
         return self._engine.submit(coro)
 
     async def _ensure_graph(self) -> Pregel:
         if self._graph is not None and self._graph_engine is self._engine:
             return self._graph
-        saver = await self._make_saver()
+        saver = await self._checkpointer.open()
         self._graph = self._user_graph.copy(update={"checkpointer": saver})
         self._graph_engine = self._engine
         return self._graph
 
-    async def _make_saver(self) -> BaseCheckpointSaver:
-        spec = self.options.checkpointer
-        if spec.startswith("sqlite:"):
-            await self._close_saver()
-            from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
-            # Bound to this loop's aiosqlite connection; a replacement loop gets its own.
-            self._saver_cm = AsyncSqliteSaver.from_conn_string(spec.removeprefix("sqlite:"))
-            self._saver = await self._saver_cm.__aenter__()
-            return self._saver
-        if self._saver is None:
-            own = self._user_graph.checkpointer
-            self._saver = own if isinstance(own, BaseCheckpointSaver) else InMemorySaver()
-        return self._saver
-
-    async def _close_saver(self) -> None:
-        cm, self._saver_cm = self._saver_cm, None
-        if cm is not None:
-            with contextlib.suppress(Exception):
-                await cm.__aexit__(None, None, None)
-
-    def _config(self, run: _Run | None = None) -> dict[str, Any]:
-        config: dict[str, Any] = {"configurable": {"thread_id": self.thread_id}}
+    def _config(self, run: ActiveRun | None = None) -> RunnableConfig:
+        config: RunnableConfig = {"configurable": {"thread_id": self.thread_id}}
         if run is not None:
             config["callbacks"] = [run.llm_stats]
         if self.options.recursion_limit:
@@ -364,7 +317,7 @@ class Session:
                 thread_id=self.thread_id,
                 input=self.jsonify(input),
                 stream_modes=list(STREAM_MODES),
-                model=self.options.model_label,
+                model=self.model_label,
             )
         )
         self._launch(graph, input, step)
@@ -375,7 +328,7 @@ class Session:
         self.step, self.next, self.values = None, [], None
         await self._start(input, step)
 
-    async def _pending(self) -> tuple[Any, Pregel]:
+    async def _pending(self) -> tuple[StateSnapshot, Pregel]:
         graph = await self._ensure_graph()
         return await graph.aget_state(self._config()), graph
 
@@ -391,7 +344,7 @@ class Session:
             Resumed(
                 step=_step_of(state),
                 next=list(state.next),
-                how="step" if step else "continue",
+                how=ResumeHow.STEP if step else ResumeHow.CONTINUE,
             )
         )
         self._launch(graph, None, step)
@@ -399,10 +352,10 @@ class Session:
     async def _step_from_rest(self) -> None:
         self._require_idle()
         state, _ = await self._pending()
-        if state.next and not state.interrupts:
-            await self._resume(step=True)
-        elif state.interrupts:
+        if state.interrupts:
             raise SessionError("the run is waiting at an interrupt: answer it (i)")
+        if state.next:
+            await self._resume(step=True)
         else:
             await self._start(NO_INPUT, step=True)
 
@@ -424,23 +377,26 @@ class Session:
             Resumed(
                 step=_step_of(state),
                 next=list(state.next),
-                how="answer",
+                how=ResumeHow.ANSWER,
                 value=self.jsonify(value),
             )
         )
         self._launch(graph, Command(resume=resume), False)
 
     def _launch(self, graph: Pregel, payload: Any, step: bool) -> None:
-        with self._lock:
-            run = _Run(task=None, control=RunControl(), generation=self._generation, step_mode=step)
+        with self._bus.lock:
+            generation = self._bus.generation
             # Bound to the run's generation, so a late callback from an abandoned
             # (blocked) loop is dropped like the rest of that run's events.
-            run.llm_stats = LlmStatsHandler(lambda e: self._emit(e, run.generation), self.now)
+            stats = LlmStatsHandler(lambda e: self._emit(e, generation), self.now)
+            run = ActiveRun(
+                control=RunControl(), generation=generation, step_mode=step, llm_stats=stats
+            )
             self._run = run
-            self._set_status("running")
+            self._set_status(RunStatus.RUNNING)
         run.task = asyncio.get_running_loop().create_task(self._drive(graph, payload, run))
 
-    async def _drive(self, graph: Pregel, payload: Any, run: _Run) -> None:
+    async def _drive(self, graph: Pregel, payload: Any, run: ActiveRun) -> None:
         config = self._config(run)
         gen = run.generation
         try:
@@ -457,8 +413,7 @@ class Session:
             async for part in stream:
                 for event in self._normalizer.events_for(part, self.now()):
                     self._emit(event, gen)
-                if run.step_mode:
-                    self._track_step(run, part)
+                run.track_step(part)
         except GraphDrained:
             await self._finish_paused(graph, config, run)
         except asyncio.CancelledError:
@@ -469,42 +424,34 @@ class Session:
             await self._finish_normally(graph, config, run)
         finally:
             run.done.set()
-            if gen != self._generation:
+            if gen != self._bus.generation:
                 # This loop was abandoned while blocked; now that it is free, end it.
-                asyncio.get_running_loop().call_soon(asyncio.get_running_loop().stop)
+                loop = asyncio.get_running_loop()
+                loop.call_soon(loop.stop)
 
-    def _track_step(self, run: _Run, part: dict[str, Any]) -> None:
-        if part.get("type") != "debug" or part.get("ns"):
-            return
-        data = part.get("data") or {}
-        task_id = (data.get("payload") or {}).get("id")
-        if data.get("type") == "task":
-            run.root_tasks.add(task_id)
-            run.saw_root_task = True
-        elif data.get("type") == "task_result":
-            run.root_tasks.discard(task_id)
-            if not run.root_tasks:
-                run.control.request_drain("step")
-
-    async def _state_or_none(self, graph: Pregel, config: dict[str, Any]) -> Any:
+    async def _state_or_none(self, graph: Pregel, config: RunnableConfig) -> StateSnapshot | None:
         try:
             return await graph.aget_state(config)
         except Exception:
             return None
 
-    async def _finish_paused(self, graph: Pregel, config: dict[str, Any], run: _Run) -> None:
+    async def _finish_paused(self, graph: Pregel, config: RunnableConfig, run: ActiveRun) -> None:
         state = await self._state_or_none(graph, config)
-        reason = run.control.drain_reason or "pause"
+        reason = PauseReason(run.control.drain_reason or PauseReason.PAUSE)
         next_nodes = list(state.next) if state else []
         self._emit(Paused(step=_step_of(state), next=next_nodes, reason=reason), run.generation)
-        detail = "one step done" if reason == "step" else "at a step boundary"
+        detail = "one step done" if reason == PauseReason.STEP else "at a step boundary"
         if next_nodes:
             detail += f"; next: {', '.join(next_nodes)}"
-        self._set_status("paused", detail, run.generation)
-        self._emit(RunFinished(status="paused", values=self._values(state)), run.generation)
+        self._set_status(RunStatus.PAUSED, detail, run.generation)
+        self._emit(
+            RunFinished(status=RunOutcome.PAUSED, values=self._values(state)), run.generation
+        )
 
-    async def _finish_cancelled(self, graph: Pregel, config: dict[str, Any], run: _Run) -> None:
-        run.llm_stats.close_open("cancelled")
+    async def _finish_cancelled(
+        self, graph: Pregel, config: RunnableConfig, run: ActiveRun
+    ) -> None:
+        run.llm_stats.close_open(TaskStatus.CANCELLED)
         for event in self._normalizer.cancel_running(self.now()):
             self._emit(event, run.generation)
         state = await self._state_or_none(graph, config)
@@ -512,15 +459,18 @@ class Session:
             Cancelled(step=_step_of(state), next=list(state.next) if state else []),
             run.generation,
         )
-        self._set_status("cancelled", "", run.generation)
-        self._emit(RunFinished(status="cancelled", values=self._values(state)), run.generation)
+        self._set_status(RunStatus.CANCELLED, "", run.generation)
+        self._emit(
+            RunFinished(status=RunOutcome.CANCELLED, values=self._values(state)), run.generation
+        )
 
     async def _finish_failed(
-        self, graph: Pregel, config: dict[str, Any], run: _Run, exc: Exception
+        self, graph: Pregel, config: RunnableConfig, run: ActiveRun, exc: Exception
     ) -> None:
         self._normalizer.cancel_running(self.now())
-        run.llm_stats.close_open("error", f"{type(exc).__name__}: {exc}")
-        hint = explain_error(exc)
+        run.llm_stats.close_open(TaskStatus.ERROR, f"{type(exc).__name__}: {exc}")
+        explain = self.options.explain_error
+        hint = explain(exc) if explain is not None else None
         if isinstance(exc, GraphRecursionError):
             hint = (
                 "the graph looped past its recursion limit: raise --recursion-limit or fix the loop"
@@ -536,149 +486,105 @@ class Session:
             run.generation,
         )
         state = await self._state_or_none(graph, config)
-        self._set_status("failed", hint or f"{type(exc).__name__}: {message}", run.generation)
-        self._emit(RunFinished(status="failed", values=self._values(state)), run.generation)
+        self._set_status(
+            RunStatus.FAILED, hint or f"{type(exc).__name__}: {message}", run.generation
+        )
+        self._emit(
+            RunFinished(status=RunOutcome.FAILED, values=self._values(state)), run.generation
+        )
 
-    async def _finish_normally(self, graph: Pregel, config: dict[str, Any], run: _Run) -> None:
+    async def _finish_normally(self, graph: Pregel, config: RunnableConfig, run: ActiveRun) -> None:
         state = await self._state_or_none(graph, config)
         values = self._values(state)
         gen = run.generation
         if state is not None and state.interrupts:
             interrupts = [{"id": i.id, "value": self.jsonify(i.value)} for i in state.interrupts]
             self._emit(Interrupted(interrupts=interrupts), gen)
-            self._set_status("interrupted", "waiting for an answer", gen)
-            self._emit(RunFinished(status="interrupted", values=values), gen)
+            self._set_status(RunStatus.INTERRUPTED, "waiting for an answer", gen)
+            self._emit(RunFinished(status=RunOutcome.INTERRUPTED, values=values), gen)
         elif state is not None and state.next:
             self._emit(
-                Paused(step=_step_of(state), next=list(state.next), reason="breakpoint"), gen
+                Paused(step=_step_of(state), next=list(state.next), reason=PauseReason.BREAKPOINT),
+                gen,
             )
-            self._set_status("breakpoint", ", ".join(state.next), gen)
-            self._emit(RunFinished(status="paused", values=values), gen)
+            self._set_status(RunStatus.BREAKPOINT, ", ".join(state.next), gen)
+            self._emit(RunFinished(status=RunOutcome.PAUSED, values=values), gen)
         else:
-            self._set_status("done", "", gen)
-            self._emit(RunFinished(status="done", values=values), gen)
+            self._set_status(RunStatus.DONE, "", gen)
+            self._emit(RunFinished(status=RunOutcome.DONE, values=values), gen)
 
-    def _values(self, state: Any) -> Any:
+    def _values(self, state: StateSnapshot | None) -> Any:
         return self.jsonify(state.values) if state is not None else None
 
-    # -- cancellation of a blocked loop -------------------------------------------------
+    # -- a loop the debuggee blocks -----------------------------------------------------
 
-    def _abandon_if_blocked(self, run: _Run) -> None:
+    def _abandon_if_blocked(self, run: ActiveRun) -> None:
         if run.done.wait(self.options.cancel_grace_s):
             return
-        with self._lock:
-            if run.done.is_set() or run.generation != self._generation:
+        with self._bus.lock:
+            if run.done.is_set() or run.generation != self._bus.generation:
                 return
-            if run.llm_stats is not None:
-                # Closed before the generation moves on, so these still count.
-                run.llm_stats.close_open("cancelled")
-            self._generation += 1
+            # Closed before the generation moves on, so these still count.
+            run.llm_stats.close_open(TaskStatus.CANCELLED)
+            self._bus.generation += 1
             stuck = self._normalizer.running_nodes()
             cancelled = self._normalizer.cancel_running(self.now())
             self._normalizer = Normalizer(self.jsonify)
-            self._engine = self._start_engine()
+            self._engine = self._watchdog.start_loop()
             self._graph = None
-            if self.options.checkpointer.startswith("sqlite:"):
-                # The old connection belongs to the blocked loop; leave it to that loop.
-                self._saver_cm = None
+            self._checkpointer.abandon()
             for event in cancelled:
                 self._emit_current(event)
             self._emit_current(Cancelled(step=self.step, next=list(self.next)))
             detail = (
                 f"{', '.join(stuck) or 'a node'} blocked its event loop; its result is discarded"
             )
-            self._emit_current(Notice(level="warning", text=f"cancelled: {detail}"))
-            self._set_status("cancelled", detail)
-            self._emit_current(RunFinished(status="cancelled", values=self.values))
+            self._emit_current(Notice(level=NoticeLevel.WARNING, text=f"cancelled: {detail}"))
+            self._set_status(RunStatus.CANCELLED, detail)
+            self._emit_current(RunFinished(status=RunOutcome.CANCELLED, values=self.values))
             run.done.set()
 
-    # -- blocked-loop detection ---------------------------------------------------------
-
-    def _start_engine(self) -> LoopThread:
-        """A fresh engine loop, with the heartbeat that shows whether it is blocked."""
-        engine = LoopThread()
-        engine.call(self._beat)
-        return engine
-
-    def _beat(self) -> None:
-        self._last_beat = time.monotonic()
-        if not self._closed.is_set():
-            asyncio.get_running_loop().call_later(0.1, self._beat)
-
-    def _watch_blocking(self) -> None:
-        warned = False
-        while not self._closed.wait(0.2):
-            blocked_for = time.monotonic() - self._last_beat
-            if self.running and blocked_for >= self.options.block_warning_s:
-                if not warned:
-                    nodes = ", ".join(self._normalizer.running_nodes()) or "a node"
-                    self._emit_current(
-                        Notice(
-                            level="warning",
-                            text=(
-                                f"{nodes} has blocked the graph's event loop for "
-                                f"{blocked_for:.1f}s (a sync call such as time.sleep inside "
-                                "async def?); the debugger stays responsive and x cancels"
-                            ),
-                        )
-                    )
-                    warned = True
-            elif blocked_for < self.options.block_warning_s:
-                warned = False
+    def _warn_blocked(self, blocked_for: float) -> None:
+        nodes = ", ".join(self._normalizer.running_nodes()) or "a node"
+        self._emit_current(
+            Notice(
+                level=NoticeLevel.WARNING,
+                text=(
+                    f"{nodes} has blocked the graph's event loop for {blocked_for:.1f}s "
+                    "(a sync call such as time.sleep inside async def?); the debugger "
+                    "stays responsive and x cancels"
+                ),
+            )
+        )
 
     # -- emitting -----------------------------------------------------------------------
 
     def _emit_current(self, event: Event) -> None:
-        self._emit(event, None)
+        self._bus.emit(event)
 
     def _emit(self, event: Event, generation: int | None) -> None:
-        # Listeners run under the lock so every consumer sees one order, whichever
-        # thread emitted (engine loop, cancel watchdog, blocking monitor).
-        with self._lock:
-            if generation is not None and generation != self._generation:
-                return
-            self._stamp(event)
-            for listener in list(self._listeners):
-                try:
-                    listener(event)
-                except Exception as exc:
-                    # A broken consumer (closed pipe, full disk) must not take the
-                    # run down with it: drop that consumer and say so.
-                    self._listeners.remove(listener)
-                    notice = Notice(
-                        level="error", text=f"an event consumer failed and was removed: {exc!r}"
-                    )
-                    self._stamp(notice)
+        self._bus.emit(event, generation)
 
-    def _stamp(self, event: Event) -> None:
-        event.seq = self._seq
-        self._seq += 1
-        event.t = self.now()
-        self._track(event)
-        self.events.put(event)
-
-    def _set_status(self, status: str, detail: str = "", generation: int | None = None) -> None:
-        self._emit(Status(status=status, detail=detail), generation)
+    def _set_status(
+        self, status: RunStatus, detail: str = "", generation: int | None = None
+    ) -> None:
+        self._bus.emit(Status(status=status, detail=detail), generation)
 
     def _track(self, event: Event) -> None:
-        kind = event.kind
-        if kind == "status":
-            self.status = event.status  # type: ignore[attr-defined]
-        elif kind == "checkpoint" and not event.ns:
-            self.step = event.step  # type: ignore[attr-defined]
-            self.next = list(event.next)  # type: ignore[attr-defined]
-            self.values = event.values  # type: ignore[attr-defined]
+        # Runs under the bus lock, in emission order, before any listener sees it.
+        if isinstance(event, Status):
+            self.status = event.status
+        elif isinstance(event, Checkpoint) and not event.ns:
+            self.step = event.step
+            self.next = list(event.next)
+            self.values = event.values
 
 
-def _step_of(state: Any) -> int | None:
+def _step_of(state: StateSnapshot | None) -> int | None:
     if state is None:
         return None
     step = (state.metadata or {}).get("step")
     return step if isinstance(step, int) else None
-
-
-def _is_subgraph(data: Any) -> bool:
-    return isinstance(data, Pregel)
 
 
 def _done_future() -> concurrent.futures.Future:

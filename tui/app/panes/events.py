@@ -5,20 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual.events import Resize
 from textual.widgets import RichLog
 
 from tui.app.literal import clock_label, literal, one_line, to_json_text
-from tui.app.model import LOG_KINDS, LogEntry, RunModel
 from tui.app.panes.value_tree import MESSAGE_TYPES, is_message
+from tui.app.run_records import LogEntry, LogKind
+from tui.app.run_view import RunView
 from tui.app.traceback_view import user_traceback
 
-FILTERS = ("all", *LOG_KINDS)
+ALL = "all"
+FILTERS: tuple[str, ...] = (ALL, *LogKind)
 STYLES = {
-    "update": "bold cyan",
-    "custom": "bold blue",
-    "interrupt": "bold magenta",
-    "error": "bold red",
-    "control": "italic",
+    LogKind.UPDATE: "bold cyan",
+    LogKind.CUSTOM: "bold blue",
+    LogKind.INTERRUPT: "bold magenta",
+    LogKind.ERROR: "bold red",
+    LogKind.CONTROL: "italic",
 }
 BODY_LIMIT = 600
 
@@ -30,14 +33,14 @@ def entry_text(entry: LogEntry) -> Text:
         text.append("(" + " › ".join(s.partition(":")[0] for s in entry.ns) + ") ", "dim")
     text.append_text(literal(one_line(entry.title, 200), STYLES.get(entry.kind, "")))
     if entry.body is not None:
-        if entry.kind == "interrupt":
+        if entry.kind == LogKind.INTERRUPT:
             body = to_json_text(entry.body, indent=2)
         else:
             body = brief(entry.body)
         if len(body) > BODY_LIMIT:
             body = body[:BODY_LIMIT] + f"… ({len(body):,} chars; the state pane has it all)"
         text.append("\n  ")
-        text.append_text(literal(body, "dim" if entry.kind != "interrupt" else ""))
+        text.append_text(literal(body, "dim" if entry.kind != LogKind.INTERRUPT else ""))
     if entry.detail:
         text.append("\n")
         text.append_text(literal(user_traceback(entry.detail), "red dim"))
@@ -76,14 +79,14 @@ def brief(value: Any, depth: int = 0) -> str:
 
 
 class EventsPane(RichLog):
-    def __init__(self, model: RunModel, **kwargs) -> None:
+    def __init__(self, model: RunView, **kwargs: Any) -> None:
         # min_width: RichLog renders at least 78 columns and crops the rest, which
         # cuts wrapped lines in a narrower pane; wrap to the pane instead.
         super().__init__(
             wrap=True, markup=False, highlight=False, max_lines=4000, min_width=10, **kwargs
         )
         self.model = model
-        self.filter = "all"
+        self.filter = ALL
         self._written = 0
 
     def on_mount(self) -> None:
@@ -100,7 +103,7 @@ class EventsPane(RichLog):
         # hidden would otherwise be cropped once it appears.
         width = self.size.width - self.styles.scrollbar_size_vertical if self.size.width else None
         for entry in self.model.log[self._written :]:
-            if self.filter in ("all", entry.kind):
+            if self.filter in (ALL, entry.kind):
                 self.write(entry_text(entry), width=width)
         self._written = len(self.model.log)
 
@@ -109,7 +112,7 @@ class EventsPane(RichLog):
         self._written = 0
         self.sync()
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: Resize) -> None:
         # RichLog keeps lines wrapped for the width they were written at.
         self._rewrite()
 

@@ -42,7 +42,7 @@ def flow_order(structure: dict[str, Any]) -> list[str]:
 
 
 class GraphPane(OptionList):
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.structure: dict[str, Any] = {"nodes": [], "edges": []}
         self.inner: dict[str, Any] = {"nodes": [], "edges": []}

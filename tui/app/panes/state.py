@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from tui.app.literal import one_line, to_json_text
-from tui.app.model import CheckpointInfo
 from tui.app.panes.value_tree import ValueTree
+from tui.app.run_records import CheckpointInfo
 
 
 def changed_keys(values: Any, before: Any) -> set[str]:
@@ -34,7 +34,7 @@ class CopyableTree(ValueTree):
 
 
 class StatePane(Vertical):
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.shown: CheckpointInfo | None = None
         self.pinned = False

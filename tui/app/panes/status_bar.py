@@ -12,20 +12,29 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui.app.literal import clock_label, one_line
-from tui.app.model import STATUS_LABELS
+from tui.engine.status import RunStatus
 
 STATUS_STYLES = {
-    "running": "bold black on green",
-    "pausing": "bold black on yellow",
-    "paused": "bold black on yellow",
-    "breakpoint": "bold white on red",
-    "interrupted": "bold black on magenta",
-    "cancelled": "bold white on grey37",
-    "failed": "bold white on red",
-    "done": "bold black on cyan",
-    "idle": "bold white on grey30",
+    RunStatus.RUNNING: "bold black on green",
+    RunStatus.PAUSING: "bold black on yellow",
+    RunStatus.PAUSED: "bold black on yellow",
+    RunStatus.BREAKPOINT: "bold white on red",
+    RunStatus.INTERRUPTED: "bold black on magenta",
+    RunStatus.CANCELLED: "bold white on grey37",
+    RunStatus.FAILED: "bold white on red",
+    RunStatus.DONE: "bold black on cyan",
+    RunStatus.IDLE: "bold white on grey30",
 }
-DETAILED = ("failed", "cancelled", "breakpoint", "pausing", "paused")
+# Statuses whose detail (a failure's hint, where a pause stopped) is worth a line.
+DETAILED = frozenset(
+    {
+        RunStatus.FAILED,
+        RunStatus.CANCELLED,
+        RunStatus.BREAKPOINT,
+        RunStatus.PAUSING,
+        RunStatus.PAUSED,
+    }
+)
 
 
 class StatusBar(Widget):
@@ -37,7 +46,7 @@ class StatusBar(Widget):
     thread_id = reactive("")
     model_label = reactive("")
     step = reactive[int | None](None)
-    status = reactive("idle", layout=True)  # the hint line comes and goes with it
+    status = reactive(RunStatus.IDLE, layout=True)  # the hint line comes and goes with it
     detail = reactive("", layout=True)
     tokens = reactive(0)
     rate = reactive[float | None](None)
@@ -53,7 +62,7 @@ class StatusBar(Widget):
                 text.append(value, style)
             return text
 
-        status = STATUS_LABELS.get(self.status, self.status.upper())
+        status = self.status.label
         fields = [
             (5, field((one_line(self.graph, 30), "bold"))),
             (3, field(("thread ", "dim"), (one_line(self.thread_id, 12), ""))),

@@ -7,7 +7,7 @@ widget per cell.
 
 from __future__ import annotations
 
-import math
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
@@ -19,23 +19,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.app.literal import duration_label, one_line
-from tui.app.model import RunModel, TaskRow
-
-MARKS = {
-    "running": ("▶", "bold green"),
-    "ok": ("✓", "green"),
-    "error": ("✗", "bold red"),
-    "interrupted": ("?", "bold magenta"),
-    "cancelled": ("■", "dim"),
-}
-BAR_STYLES = {
-    "running": "green",
-    "ok": "cyan",
-    "error": "red",
-    "interrupted": "magenta",
-    "cancelled": "grey50",
-}
+from tui.app.literal import one_line
+from tui.app.panes import timeline_columns as table
+from tui.app.run_records import TaskRow
+from tui.app.run_view import RunView
+from tui.engine.status import TaskStatus
 
 
 class Timeline(ScrollView, can_focus=True):
@@ -67,13 +55,17 @@ class Timeline(ScrollView, can_focus=True):
             self.row = row
             super().__init__()
 
-    def __init__(self, model: RunModel, **kwargs) -> None:
+    def __init__(self, model: RunView, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.model = model
         self.rows: list[TaskRow] = []
-        self.breakpoints: set[str] = set()
+        self.breakpoints: frozenset[str] = frozenset()
         self.now = 0.0
         self.next_nodes: list[str] = []
+        self._layout_key: tuple[int, int] | None = None
+        self._columns: list[tuple[table.Column, int]] = []
+        self._frame: table.Frame | None = None
+        self._version = 0
 
     # -- data in ---------------------------------------------------------------------
 
@@ -81,14 +73,10 @@ class Timeline(ScrollView, can_focus=True):
         """Pull rows from the model; keep the cursor on the same task if it moved."""
         selected = self.selected_row
         self.rows = self.model.task_rows()
-        self.breakpoints = set(breakpoints)
+        self.breakpoints = frozenset(breakpoints)
         self.now = now
-        status = self.model.status
-        self.next_nodes = (
-            self.model.next
-            if status in ("paused", "breakpoint", "interrupted", "cancelled", "failed")
-            else []
-        )
+        self.next_nodes = self.model.stopped_next()
+        self._version += 1
         height = len(self.rows) + 1 + (1 if self.next_nodes else 0)
         self.virtual_size = Size(self.size.width, height)
         if selected is not None:
@@ -98,8 +86,9 @@ class Timeline(ScrollView, can_focus=True):
         self.refresh()
 
     def tick(self, now: float) -> None:
-        self.now = now
-        if any(r.status == "running" for r in self.rows):
+        if any(r.status == TaskStatus.RUNNING for r in self.rows):
+            self.now = now
+            self._frame = None
             self.refresh()
 
     @property
@@ -144,39 +133,31 @@ class Timeline(ScrollView, can_focus=True):
 
     # -- drawing ------------------------------------------------------------------------
 
-    def _columns(self, width: int) -> dict[str, int]:
-        # Priority when room is short: node name, time, tokens, ttft and tok/s, and
-        # the time bar last (it needs room to say anything).
-        columns = {"step": 4, "mark": 2, "dur": 8}
-        if width >= 34:
-            columns["tok"] = 5
-        if width >= 46:
-            columns["ttft"] = 6
-            columns["rate"] = 6
-        fixed = sum(columns.values())
-        node = max(8, min(16, width - fixed))
-        columns["node"] = node
-        bar = width - fixed - node - 1
-        # Room to spare goes to labels that need it (Send workers), down to a 12-cell bar.
-        wanted = max(
-            (2 * r.depth + (2 if r.depth else 0) + len(r.label) + 2 for r in self.rows), default=0
-        )
-        grow = max(0, min(wanted - node, bar - 12, 40 - node))
-        if grow:
-            node, bar = node + grow, bar - grow
-            columns["node"] = node
-        if bar >= 6:
-            columns["bar"] = bar
-        return columns
+    def _layout(self, width: int) -> tuple[list[tuple[table.Column, int]], table.Frame]:
+        """Columns and per-repaint figures, computed once per repaint, not per line."""
+        if self._layout_key != (width, self._version):
+            self._layout_key = (width, self._version)
+            self._columns = table.layout(width, self.rows)
+            self._frame = None
+        if self._frame is None:
+            start, end = self.model.run_span(self.now)
+            self._frame = table.Frame(
+                now=self.now,
+                span_start=start,
+                span_end=end,
+                breakpoints=self.breakpoints,
+                step_label=self.model.step_label,
+            )
+        return self._columns, self._frame
 
     def render_line(self, y: int) -> Strip:
         # Columns are laid out for the width less the scrollbar, shown or not, so
         # they do not jump when the rows start to overflow.
         width = max(10, self.size.width - self.styles.scrollbar_size_vertical)
-        columns = self._columns(width)
+        columns, frame = self._layout(width)
         if y == 0:
             return self._strip(
-                self._header(columns), width, self.get_component_rich_style("timeline--header")
+                table.header(columns), width, self.get_component_rich_style("timeline--header")
             )
         index = y + int(self.scroll_offset.y) - 1
         if index < 0:
@@ -185,7 +166,7 @@ class Timeline(ScrollView, can_focus=True):
             style = (
                 self.get_component_rich_style("timeline--cursor") if index == self.cursor else None
             )
-            return self._strip(self._row(self.rows[index], columns), width, style)
+            return self._strip(table.row_text(self.rows[index], columns, frame), width, style)
         if index == len(self.rows) and self.next_nodes:
             text = Text("     ")
             text.append("next → ", "dim")
@@ -203,71 +184,10 @@ class Timeline(ScrollView, can_focus=True):
             strip = strip.apply_style(style)
         return strip
 
-    def _header(self, columns: dict[str, int]) -> Text:
-        text = Text(no_wrap=True)
-        text.append("step".rjust(columns["step"] - 1) + " ")
-        text.append("  ")
-        text.append("node".ljust(columns["node"]))
-        text.append("time".rjust(columns["dur"] - 1))
-        if "tok" in columns:
-            text.append("tok".rjust(columns["tok"]))
-        if "ttft" in columns:
-            text.append("ttft".rjust(columns["ttft"]))
-            text.append("tok/s".rjust(columns["rate"]))
-        if "bar" in columns:
-            text.append(" ")
-            text.append("timeline".ljust(columns["bar"]))
-        return text
-
-    def _row(self, row: TaskRow, columns: dict[str, int]) -> Text:
-        text = Text(no_wrap=True)
-        text.append(self.model.step_label(row).rjust(columns["step"] - 1) + " ", "dim")
-        mark, mark_style = MARKS.get(row.status, ("·", ""))
-        text.append(mark + " ", mark_style)
-        indent = "  " * row.depth + ("└ " if row.depth else "")
-        label = Text(indent, "dim")
-        if row.node in self.breakpoints and not row.ns:
-            label.append("● ", "bold red")
-        label.append(row.label, "bold" if row.status == "running" else "")
-        label.truncate(columns["node"] - 1, overflow="ellipsis", pad=True)
-        text.append_text(label)
-        text.append(" ")
-        duration = (
-            row.duration_s if row.duration_s is not None else max(0.0, self.now - row.started_t)
-        )
-        text.append(
-            duration_label(duration).rjust(columns["dur"] - 1),
-            "green" if row.status == "running" else "",
-        )
-        if "tok" in columns:
-            text.append((str(row.tokens) if row.tokens else "").rjust(columns["tok"]))
-        if "ttft" in columns:
-            ttft = row.ttft_s()
-            rate = row.tokens_per_s()
-            text.append((f"{ttft:.2f}s" if ttft is not None else "").rjust(columns["ttft"]), "dim")
-            text.append((f"{rate:.0f}" if rate else "").rjust(columns["rate"]), "dim")
-        if "bar" in columns:
-            text.append(" ")
-            text.append_text(self._bar(row, columns["bar"]))
-        return text
-
-    def _bar(self, row: TaskRow, width: int) -> Text:
-        start, end = self.model.run_span(self.now)
-        span = end - start
-        row_end = row.finished_t if row.finished_t is not None else self.now
-        if span <= 0:
-            left, right = 0, 1
-        else:
-            left = int((row.started_t - start) / span * width)
-            right = max(left + 1, math.ceil((row_end - start) / span * width))
-        left, right = min(left, width - 1), min(right, width)
-        bar = Text(no_wrap=True)
-        bar.append(" " * left)
-        bar.append("━" * (right - left), BAR_STYLES.get(row.status, ""))
-        bar.append(" " * (width - right))
-        return bar
-
     def render_lines_for_test(self) -> list[str]:
         """The visible text of every row; what a person would read (used in tests)."""
-        columns = self._columns(max(self.size.width, 80))
-        return [self._header(columns).plain] + [self._row(r, columns).plain for r in self.rows]
+        columns = table.layout(max(self.size.width, 80), self.rows)
+        _, frame = self._layout(max(self.size.width, 80))
+        return [table.header(columns).plain] + [
+            table.row_text(r, columns, frame).plain for r in self.rows
+        ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
@@ -21,8 +22,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.app.literal import literal, one_line
-from tui.app.model import RunModel, TokenBlock
 from tui.app.panes.growing_text import GrowingText
+from tui.app.run_records import LlmCall, TokenBlock
+from tui.app.run_view import RunView
+from tui.engine.status import ENDED, TaskStatus
 
 NODE_COLORS = ("cyan", "magenta", "green", "yellow", "bright_blue", "bright_magenta", "bright_cyan")
 
@@ -70,9 +73,9 @@ def tail_text(block: TokenBlock) -> Text | None:
         if block.finished:
             text.append(")", "yellow")
     call = block.call
-    if call is not None and call.status != "running":
+    if call is not None and call.status != TaskStatus.RUNNING:
         text.append("\n" if text else "")
-        text.append(_call_summary(call), "red" if call.status == "error" else "dim")
+        text.append(_call_summary(call), "red" if call.status == TaskStatus.ERROR else "dim")
     return text or None
 
 
@@ -102,9 +105,9 @@ def _pretty_args(args: str) -> str:
         return args  # still streaming: show the partial JSON as it is
 
 
-def _call_summary(call) -> str:
+def _call_summary(call: LlmCall) -> str:
     parts = []
-    if call.status != "ok":
+    if call.status != TaskStatus.OK:
         parts.append(call.status + (f": {one_line(call.error, 80)}" if call.error else ""))
     if call.input_tokens is not None:
         parts.append(f"{call.input_tokens} in")
@@ -147,7 +150,7 @@ class TokenView(ScrollView, can_focus=True):
             self.follow = follow
             super().__init__()
 
-    def __init__(self, model: RunModel, **kwargs) -> None:
+    def __init__(self, model: RunView, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.model = model
         self._rendered: dict[int, _Rendered] = {}
@@ -221,7 +224,7 @@ class TokenView(ScrollView, can_focus=True):
         index = y + int(self.scroll_offset.y)
         if not self._blocks or index >= self._total:
             if not self._blocks and y == 0:
-                ended = self.model.status in ("done", "failed", "cancelled")
+                ended = self.model.status in ENDED
                 hint = Text(
                     "  no model output in this run" if ended else "  no model output yet",
                     "dim italic",

@@ -104,7 +104,7 @@ def expandable(value: Any) -> bool:
 class ValueTree(Tree[Entry]):
     """Shows one JSON value; ``show`` replaces it and keeps what the user expanded."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(Text("value"), **kwargs)
         self.show_root = False
         self.guide_depth = 2

@@ -12,10 +12,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from tui.app.literal import literal, to_json_text
-from tui.app.screens.answer_parsing import parse_answer
+from tui.engine.answers import parse_answer
 
 
-class InterruptScreen(ModalScreen[tuple[str, Any] | None]):
+class InterruptScreen(ModalScreen[tuple[str | None, Any] | None]):
     """Dismisses with ``(interrupt_id, answer)``, or ``None`` to answer later."""
 
     BINDINGS = [Binding("escape", "dismiss_later", "Answer later")]

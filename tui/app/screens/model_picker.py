@@ -1,4 +1,4 @@
-"""Switch the chat model the sample graphs use: offline choices, then what Ollama has."""
+"""Switch the chat model of the next run: offline choices, then what a server offers."""
 
 from __future__ import annotations
 
@@ -12,20 +12,16 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.app.literal import one_line
-
-OFFLINE = [
-    ("scripted", "offline, paced for reading (20 tok/s)"),
-    ("scripted:fast", "offline, as fast as it goes"),
-]
+from tui.engine.ports import ModelChoice, ModelSwitcher, ModelSwitchError
 
 
 class ModelPickerScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
 
-    def __init__(self, current: str | None, ollama_url: str | None) -> None:
+    def __init__(self, switcher: ModelSwitcher) -> None:
         super().__init__()
-        self.current = current
-        self.ollama_url = ollama_url
+        self.switcher = switcher
+        self.current = switcher.label
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
@@ -33,46 +29,42 @@ class ModelPickerScreen(ModalScreen[str | None]):
                 Text("Switch model (takes effect at the next run: r)", "bold"),
                 classes="dialog-title",
             )
-            options = [self._option(label, note) for label, note in OFFLINE]
+            options = [self._option(choice) for choice in self.switcher.offline_choices()]
             options.append(
                 Option(
-                    Text(f"asking Ollama at {self.ollama_url} …", "dim italic"),
+                    Text(
+                        f"asking {one_line(self.switcher.discovery_source(), 60)} …", "dim italic"
+                    ),
                     id="-loading",
                     disabled=True,
                 )
             )
             yield OptionList(*options, id="model-options")
 
-    def _option(self, label: str, note: str) -> Option:
+    def _option(self, choice: ModelChoice) -> Option:
         text = Text()
-        text.append("● " if label == self.current else "  ", "bold green")
-        text.append(one_line(label, 50), "bold")
-        text.append(f"  {one_line(note, 60)}", "dim")
-        return Option(text, id=label)
+        text.append("● " if choice.label == self.current else "  ", "bold green")
+        text.append(one_line(choice.label, 50), "bold")
+        text.append(f"  {one_line(choice.note, 60)}", "dim")
+        return Option(text, id=choice.label)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
-        self.list_ollama()
+        self.discover()
 
     @work(thread=True, exclusive=True)
-    def list_ollama(self) -> None:
+    def discover(self) -> None:
         # A network call, possibly slow or refused: never on the UI thread.
-        from tui.ollama_models import OllamaUnavailable, list_ollama_models
-
         try:
-            found = [
-                (f"ollama:{m.name}", f"{m.size_label} {m.details}".strip())
-                for m in list_ollama_models(self.ollama_url, timeout_s=3.0)
-            ]
-            problem = None if found else "Ollama has no models yet: run `ollama pull llama3.2`"
-        except OllamaUnavailable as exc:
+            found, problem = self.switcher.discover_choices(), None
+        except ModelSwitchError as exc:
             found, problem = [], str(exc)
-        self.app.call_from_thread(self._show_ollama, found, problem)
+        self.app.call_from_thread(self._show_discovered, found, problem)
 
-    def _show_ollama(self, found: list[tuple[str, str]], problem: str | None) -> None:
+    def _show_discovered(self, found: list[ModelChoice], problem: str | None) -> None:
         options = self.query_one(OptionList)
         options.remove_option("-loading")
-        options.add_options([self._option(label, note) for label, note in found])
+        options.add_options([self._option(choice) for choice in found])
         if problem:
             options.add_option(
                 Option(Text(one_line(problem, 90), "yellow"), id="-problem", disabled=True)

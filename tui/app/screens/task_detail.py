@@ -12,8 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from tui.app.literal import duration_label, one_line
-from tui.app.model import TaskRow
 from tui.app.panes.state import CopyableTree
+from tui.app.run_records import TaskRow
 
 
 def task_value(row: TaskRow) -> dict[str, Any]:

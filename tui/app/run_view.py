@@ -1,183 +1,83 @@
-"""What the screen shows, folded from events: plain Python, no Textual.
+"""The app's view of a run: what the screen shows, folded from events. No Textual.
 
-The app drains events once per frame into ``RunModel.apply``; each pane reads the
-parts it draws and redraws only when its part is dirty. Because the model is a pure
-function of the event stream, a recording replays into exactly the same screen.
+The app drains events once per frame into ``RunView.apply``; each pane reads the
+parts it draws and redraws only when its part is dirty (``Part``). Because the
+view is a pure function of the event stream, a recording replays into exactly the
+same screen.
 """
 
 from __future__ import annotations
 
 import collections
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from tui.engine.events import Event
+from tui.app.run_records import (
+    CheckpointInfo,
+    LlmCall,
+    LogEntry,
+    LogKind,
+    Part,
+    TaskRow,
+    TokenBlock,
+    ToolCallDraft,
+)
+from tui.engine.events import (
+    Cancelled,
+    Checkpoint,
+    Custom,
+    Event,
+    Interrupted,
+    LlmFinished,
+    LlmStarted,
+    Notice,
+    Paused,
+    Resumed,
+    RunFailed,
+    RunFinished,
+    RunStarted,
+    Status,
+    TaskFinished,
+    TaskStarted,
+    Token,
+    Update,
+    Values,
+)
+from tui.engine.status import (
+    NoticeLevel,
+    PauseReason,
+    ResumeHow,
+    RunStatus,
+    TaskStatus,
+)
 
-STATUS_LABELS = {
-    "idle": "IDLE",
-    "running": "RUNNING",
-    "pausing": "PAUSING",
-    "paused": "PAUSED",
-    "breakpoint": "AT BREAKPOINT",
-    "interrupted": "WAITING FOR INPUT",
-    "cancelled": "CANCELLED",
-    "failed": "FAILED",
-    "done": "DONE",
-}
-LOG_KINDS = ("update", "custom", "interrupt", "error", "control")
 _RATE_WINDOW_S = 3.0
 
-
-@dataclass
-class LlmCall:
-    run_id: str
-    model: str | None = None
-    input_tokens: int | None = None
-    output_tokens: int | None = None
-    ttft_s: float | None = None
-    tokens_per_s: float | None = None
-    duration_s: float | None = None
-    status: str = "running"
-    error: str | None = None
+E = TypeVar("E", bound=Event)
+_HANDLERS: dict[type[Event], Callable[[RunView, Any], None]] = {}
 
 
-@dataclass
-class TaskRow:
-    task_id: str
-    node: str
-    step: int
-    ns: tuple[str, ...]
-    started_t: float
-    input: Any = None
-    triggers: tuple[str, ...] = ()
-    status: str = "running"
-    finished_t: float | None = None
-    duration_s: float | None = None
-    tokens: int = 0
-    result: Any = None
-    error: str | None = None
-    traceback: str | None = None
-    calls: list[LlmCall] = field(default_factory=list)
+def _folds(
+    event_type: type[E],
+) -> Callable[[Callable[[RunView, E], None]], Callable[[RunView, E], None]]:
+    """Register a method as the fold of one event class (dispatch by class, so a
+    handler cannot be lost to a typo in a name)."""
 
-    @property
-    def depth(self) -> int:
-        return len(self.ns)
+    def register(method: Callable[[RunView, E], None]) -> Callable[[RunView, E], None]:
+        _HANDLERS[event_type] = method
+        return method
 
-    @property
-    def label(self) -> str:
-        """The node, and for a task made by Send (parallel workers of one node) what
-        it was sent, so the workers can be told apart."""
-        if "__pregel_push" not in self.triggers:
-            return self.node
-        hint = _first_text(self.input)
-        return f"{self.node} · {hint}" if hint else self.node
-
-    @property
-    def parent_task_id(self) -> str | None:
-        return self.ns[-1].partition(":")[2] if self.ns else None
-
-    def ttft_s(self) -> float | None:
-        first = [c.ttft_s for c in self.calls if c.ttft_s is not None]
-        return first[0] if first else None
-
-    def tokens_per_s(self) -> float | None:
-        rates = [c.tokens_per_s for c in self.calls if c.tokens_per_s]
-        return sum(rates) / len(rates) if rates else None
+    return register
 
 
-@dataclass
-class ToolCallDraft:
-    name: str = ""
-    args: str = ""
-    call_id: str | None = None
-
-
-class TextBuffer:
-    """Text that grows a token at a time. ``str +=`` on an attribute copies the whole
-    string each time (quadratic over a long reply); tokens are folded into chunks of
-    64 instead (a string per token would cost more memory than the text itself), and
-    joined when the text is read."""
-
-    __slots__ = ("_chunks", "_pending")
-    FOLD = 64
-
-    def __init__(self) -> None:
-        self._chunks: list[str] = []
-        self._pending: list[str] = []
-
-    def append(self, text: str) -> None:
-        if text:
-            self._pending.append(text)
-            if len(self._pending) >= self.FOLD:
-                self._chunks.append("".join(self._pending))
-                self._pending.clear()
-
-    @property
-    def value(self) -> str:
-        if self._pending or len(self._chunks) > 1:
-            self._chunks[:] = ["".join(self._chunks + self._pending)]
-            self._pending.clear()
-        return self._chunks[0] if self._chunks else ""
-
-
-@dataclass
-class TokenBlock:
-    """One LLM call's output (or one tool result), as it streams."""
-
-    key: tuple[Any, ...]
-    node: str
-    ns: tuple[str, ...]
-    step: int | None
-    task_id: str | None
-    role: str = "ai"
-    model: str | None = None
-    reasoning_buffer: TextBuffer = field(default_factory=TextBuffer)
-    text_buffer: TextBuffer = field(default_factory=TextBuffer)
-    tool_calls: dict[int, ToolCallDraft] = field(default_factory=dict)
-    tool_name: str | None = None
-    finished: bool = False
-    waiting: bool = False
-    call: LlmCall | None = None
-    version: int = 0
-
-    @property
-    def text(self) -> str:
-        return self.text_buffer.value
-
-    @property
-    def reasoning(self) -> str:
-        return self.reasoning_buffer.value
-
-
-@dataclass
-class CheckpointInfo:
-    checkpoint_id: str
-    step: int
-    ns: tuple[str, ...]
-    parent_id: str | None
-    next: list[str]
-    values: Any
-
-
-@dataclass
-class LogEntry:
-    kind: str  # one of LOG_KINDS
-    t: float
-    title: str
-    body: Any = None
-    ns: tuple[str, ...] = ()
-    detail: str | None = None  # a traceback, shown as text
-
-
-class RunModel:
+class RunView:
     def __init__(self) -> None:
         self.graph = ""
         self.thread_id = ""
         self.model_label: str | None = None
         self.input: Any = None
-        self.status = "idle"
+        self.status = RunStatus.IDLE
         self.status_detail = ""
-        self.now = 0.0
         self.reset()
 
     def reset(self) -> None:
@@ -201,46 +101,55 @@ class RunModel:
         self.ended_t: float | None = None
         self.last_error: LogEntry | None = None
         self._recent: collections.deque[tuple[float, int]] = collections.deque()
-        self.dirty: set[str] = {"status", "tasks", "tokens", "state", "log", "graph"}
+        self.dirty = Part.ALL
 
     # -- folding ----------------------------------------------------------------------
 
     def apply(self, events: list[Event]) -> None:
+        handlers = _HANDLERS
         for event in events:
-            handler = getattr(self, f"_on_{event.kind}", None)
+            handler = handlers.get(type(event))
             if handler is not None:
-                handler(event)
+                handler(self, event)
 
-    def take_dirty(self) -> set[str]:
-        dirty, self.dirty = self.dirty, set()
+    def take_dirty(self) -> Part:
+        dirty, self.dirty = self.dirty, Part.NONE
         return dirty
 
-    def _on_run_started(self, e: Any) -> None:
+    @_folds(RunStarted)
+    def _on_run_started(self, e: RunStarted) -> None:
         self.reset()
         self.graph, self.thread_id, self.input = e.graph, e.thread_id, e.input
         self.model_label = e.model
         self.started_t = e.t
         self._control(e.t, f"run started on thread {e.thread_id}", e.input)
 
-    def _on_status(self, e: Any) -> None:
-        self.status, self.status_detail = e.status, e.detail
-        if e.status in ("running", "pausing"):
+    @_folds(Status)
+    def _on_status(self, e: Status) -> None:
+        self.status, self.status_detail = RunStatus(e.status), e.detail
+        if self.status.active:
             self.ended_t = None
-        self.dirty.add("status")
-        self.dirty.add("graph")
+        self.dirty |= Part.STATUS | Part.GRAPH
 
-    def _on_task_started(self, e: Any) -> None:
+    @_folds(TaskStarted)
+    def _on_task_started(self, e: TaskStarted) -> None:
         if e.task_id in self.tasks:  # a resumed step starts the same task again
             row = self.tasks[e.task_id]
-            row.status, row.started_t, row.finished_t, row.duration_s = "running", e.t, None, None
+            row.status, row.started_t, row.finished_t, row.duration_s = (
+                TaskStatus.RUNNING,
+                e.t,
+                None,
+                None,
+            )
         else:
             self.tasks[e.task_id] = TaskRow(
                 e.task_id, e.node, e.step, e.ns, e.t, input=e.input, triggers=tuple(e.triggers)
             )
             self.task_order.append(e.task_id)
-        self.dirty.update(("tasks", "graph"))
+        self.dirty |= Part.TASKS | Part.GRAPH
 
-    def _on_task_finished(self, e: Any) -> None:
+    @_folds(TaskFinished)
+    def _on_task_finished(self, e: TaskFinished) -> None:
         row = self.tasks.get(e.task_id)
         if row is None:
             row = TaskRow(e.task_id, e.node, e.step, e.ns, e.t)
@@ -248,11 +157,12 @@ class RunModel:
             self.task_order.append(e.task_id)
         row.status, row.finished_t, row.duration_s = e.status, e.t, e.duration_s
         row.result, row.error, row.traceback = e.result, e.error, e.traceback
-        if e.status == "error":
-            self.add_log("error", e.t, f"{e.node} failed: {e.error}", None, e.ns, e.traceback)
-        self.dirty.update(("tasks", "graph"))
+        if e.status == TaskStatus.ERROR:
+            self.add_log(LogKind.ERROR, e.t, f"{e.node} failed: {e.error}", None, e.ns, e.traceback)
+        self.dirty |= Part.TASKS | Part.GRAPH
 
-    def _on_token(self, e: Any) -> None:
+    @_folds(Token)
+    def _on_token(self, e: Token) -> None:
         block = self._block_for(e)
         if e.role == "tool":
             block.text_buffer.append(e.text)
@@ -275,11 +185,11 @@ class RunModel:
                 row = self.tasks.get(e.task_id or "")
                 if row is not None:
                     row.tokens += produced
-                    self.dirty.add("tasks")
+                    self.dirty |= Part.TASKS
         block.waiting = False
         self._touch(block)
 
-    def _block_for(self, e: Any) -> TokenBlock:
+    def _block_for(self, e: Token) -> TokenBlock:
         if e.role == "tool":
             key: tuple[Any, ...] = (
                 "tool",
@@ -319,9 +229,10 @@ class RunModel:
 
     def _touch(self, block: TokenBlock) -> None:
         block.version += 1
-        self.dirty.add("tokens")
+        self.dirty |= Part.TOKENS
 
-    def _on_llm_started(self, e: Any) -> None:
+    @_folds(LlmStarted)
+    def _on_llm_started(self, e: LlmStarted) -> None:
         row = self.tasks.get(e.task_id or "")
         block = self._new_block(
             ("llm", e.run_id), e.node or "?", e.ns, row.step if row else None, e.task_id
@@ -336,7 +247,8 @@ class RunModel:
         )
         self._touch(block)
 
-    def _on_llm_finished(self, e: Any) -> None:
+    @_folds(LlmFinished)
+    def _on_llm_finished(self, e: LlmFinished) -> None:
         block = self._block_by_run.get(e.run_id)
         call = (
             block.call if block is not None and block.call is not None else LlmCall(run_id=e.run_id)
@@ -364,19 +276,23 @@ class RunModel:
                 if block in queue:
                     queue.remove(block)
             self._touch(block)
-        self.dirty.update(("tasks", "status"))
+        self.dirty |= Part.TASKS | Part.STATUS
 
-    def _on_update(self, e: Any) -> None:
-        self.add_log("update", e.t, f"update from {e.node}", e.update, e.ns)
+    @_folds(Update)
+    def _on_update(self, e: Update) -> None:
+        self.add_log(LogKind.UPDATE, e.t, f"update from {e.node}", e.update, e.ns)
 
-    def _on_custom(self, e: Any) -> None:
-        self.add_log("custom", e.t, "custom event", e.data, e.ns)
+    @_folds(Custom)
+    def _on_custom(self, e: Custom) -> None:
+        self.add_log(LogKind.CUSTOM, e.t, "custom event", e.data, e.ns)
 
-    def _on_values(self, e: Any) -> None:
+    @_folds(Values)
+    def _on_values(self, e: Values) -> None:
         if not e.ns:
             self.values = e.values
 
-    def _on_checkpoint(self, e: Any) -> None:
+    @_folds(Checkpoint)
+    def _on_checkpoint(self, e: Checkpoint) -> None:
         if not e.checkpoint_id:
             return
         known = e.checkpoint_id in self.checkpoints
@@ -387,52 +303,64 @@ class RunModel:
             if not known:
                 self.root_checkpoints.append(e.checkpoint_id)
             self.step, self.next, self.values = e.step, list(e.next), e.values
-            self.dirty.update(("state", "status", "graph"))
+            self.dirty |= Part.STATE | Part.STATUS | Part.GRAPH
 
-    def _on_interrupted(self, e: Any) -> None:
+    @_folds(Interrupted)
+    def _on_interrupted(self, e: Interrupted) -> None:
         self.interrupts = list(e.interrupts)
         for pending in e.interrupts:
-            self.add_log("interrupt", e.t, "interrupt: waiting for an answer", pending.get("value"))
-        self.dirty.add("status")
+            self.add_log(
+                LogKind.INTERRUPT, e.t, "interrupt: waiting for an answer", pending.get("value")
+            )
+        self.dirty |= Part.STATUS
 
-    def _on_paused(self, e: Any) -> None:
+    @_folds(Paused)
+    def _on_paused(self, e: Paused) -> None:
         where = f"before {', '.join(e.next)}" if e.next else "at the end"
-        what = {"breakpoint": "breakpoint hit", "step": "stepped"}.get(e.reason, "paused")
+        what = {PauseReason.BREAKPOINT: "breakpoint hit", PauseReason.STEP: "stepped"}.get(
+            e.reason, "paused"
+        )
         self._control(e.t, f"{what} {where} (step {e.step})")
 
-    def _on_resumed(self, e: Any) -> None:
+    @_folds(Resumed)
+    def _on_resumed(self, e: Resumed) -> None:
         self.interrupts = []
-        if e.how == "answer":
+        if e.how == ResumeHow.ANSWER:
             self._control(e.t, "answered the interrupt", e.value)
         else:
-            self._control(e.t, f"{'step' if e.how == 'step' else 'continue'}: {', '.join(e.next)}")
+            how = "step" if e.how == ResumeHow.STEP else "continue"
+            self._control(e.t, f"{how}: {', '.join(e.next)}")
 
-    def _on_cancelled(self, e: Any) -> None:
+    @_folds(Cancelled)
+    def _on_cancelled(self, e: Cancelled) -> None:
         self._control(e.t, f"cancelled; the checkpoint at step {e.step} is kept")
 
-    def _on_run_failed(self, e: Any) -> None:
+    @_folds(RunFailed)
+    def _on_run_failed(self, e: RunFailed) -> None:
         title = e.hint or f"run failed: {e.type}: {e.error}"
         # The failing task's entry already carries the traceback; once is enough.
-        shown = any(entry.kind == "error" and entry.detail for entry in self.log)
+        shown = any(entry.kind == LogKind.ERROR and entry.detail for entry in self.log)
         traceback = None if shown else e.traceback
-        self.last_error = self.add_log("error", e.t, title, None, e.ns, traceback)
+        self.last_error = self.add_log(LogKind.ERROR, e.t, title, None, e.ns, traceback)
 
-    def _on_run_finished(self, e: Any) -> None:
+    @_folds(RunFinished)
+    def _on_run_finished(self, e: RunFinished) -> None:
         self.ended_t = e.t
         if e.values is not None:
             self.values = e.values
-        self.dirty.update(("status", "state"))
+        self.dirty |= Part.STATUS | Part.STATE
 
-    def _on_notice(self, e: Any) -> None:
-        kind = "error" if e.level == "error" else "control"
+    @_folds(Notice)
+    def _on_notice(self, e: Notice) -> None:
+        kind = LogKind.ERROR if e.level == NoticeLevel.ERROR else LogKind.CONTROL
         self.add_log(kind, e.t, e.text)
 
     def _control(self, t: float, title: str, body: Any = None) -> None:
-        self.add_log("control", t, title, body)
+        self.add_log(LogKind.CONTROL, t, title, body)
 
     def add_log(
         self,
-        kind: str,
+        kind: LogKind,
         t: float,
         title: str,
         body: Any = None,
@@ -441,7 +369,7 @@ class RunModel:
     ) -> LogEntry:
         entry = LogEntry(kind, t, title, body, ns, detail)
         self.log.append(entry)
-        self.dirty.add("log")
+        self.dirty |= Part.LOG
         return entry
 
     # -- derived figures -----------------------------------------------------------------
@@ -449,18 +377,14 @@ class RunModel:
     def elapsed(self, now: float) -> float:
         if self.started_t is None:
             return 0.0
-        end = (
-            self.ended_t
-            if self.ended_t is not None and self.status not in ("running", "pausing")
-            else now
-        )
+        end = self.ended_t if self.ended_t is not None and not self.status.active else now
         return max(0.0, end - self.started_t)
 
     def tokens_per_second(self, now: float) -> float | None:
         """Live rate over the last few seconds while streaming, else the run's average."""
         while self._recent and now - self._recent[0][0] > _RATE_WINDOW_S:
             self._recent.popleft()
-        if self.status == "running" and self._recent:
+        if self.status == RunStatus.RUNNING and self._recent:
             span = now - self._recent[0][0]
             if span > 0.05:
                 return sum(n for _, n in self._recent) / span
@@ -512,7 +436,15 @@ class RunModel:
         return parent.values if parent is not None else None
 
     def running_nodes(self) -> set[str]:
-        return {row.node for row in self.tasks.values() if row.status == "running" and not row.ns}
+        return {
+            row.node
+            for row in self.tasks.values()
+            if row.status == TaskStatus.RUNNING and not row.ns
+        }
+
+    def stopped_next(self) -> list[str]:
+        """The nodes the run goes on with, while it is stopped before them."""
+        return self.next if self.status.stopped else []
 
     def run_span(self, now: float) -> tuple[float, float]:
         if not self.task_order:
@@ -532,14 +464,3 @@ def _union_length(spans: list[tuple[float, float]]) -> float:
         total += stop - max(start, end)
         end = stop
     return total
-
-
-def _first_text(value: Any) -> str:
-    """A short reading of a Send's payload: its first string value."""
-    if isinstance(value, str):
-        return value[:40]
-    if isinstance(value, dict):
-        for item in value.values():
-            if isinstance(item, str) and item:
-                return item[:40]
-    return ""

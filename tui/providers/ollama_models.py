@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from tui.models import ollama_base_url
+from tui.providers.spec import ollama_base_url
 
 
 class OllamaUnavailable(RuntimeError):

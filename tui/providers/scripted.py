@@ -324,3 +324,10 @@ def _compose(prompt: str, subject: str) -> str:
     bank = _JOKES if "joke" in prompt.lower() else _ANSWERS
     pick = int(hashlib.sha1(prompt.encode()).hexdigest(), 16) % len(bank)
     return bank[pick].format(s=subject)
+
+
+def build(spec: Any) -> ScriptedChatModel:
+    """The scripted model for a ``scripted[:fast|:RATE]`` spec."""
+    from tui.providers.spec import scripted_rate
+
+    return ScriptedChatModel(tokens_per_second=scripted_rate(spec))

@@ -18,11 +18,12 @@ import re
 from collections.abc import Callable, Iterator
 from types import TracebackType
 
-from tui.models import ModelSpec, active_model
+from tui.providers.active import active_model
+from tui.providers.spec import ModelSpec
 
 _FAMILY_MODULES = {
-    "ollama": ("ollama", "langchain_ollama", "tui.ollama_chat"),
-    "openai": ("openai", "langchain_openai", "tui.openai_compatible"),
+    "ollama": ("ollama", "langchain_ollama", "tui.providers.ollama_chat"),
+    "openai": ("openai", "langchain_openai", "tui.providers.openai_compatible"),
 }
 _ENDPOINTS = re.compile(r"/(api/[a-z]+|chat/completions|completions|models|responses)/?$")
 _NOT_FOUND_NAME = re.compile(r"""model ["'](?P<name>[^"']+)["'] not found""")

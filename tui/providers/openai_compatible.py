@@ -9,13 +9,18 @@ one place for the engine to look whatever the provider.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import openai
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_openai import ChatOpenAI
+from pydantic import SecretStr
+
+from tui.providers.spec import ModelSpec, ModelSpecError
 
 _REASONING_KEYS = ("reasoning_content", "reasoning")
+_NO_KEY = "sk-no-key-needed"
 
 
 def _reasoning_of(message: Any) -> str | None:
@@ -55,3 +60,32 @@ class ChatOpenAICompatible(ChatOpenAI):
             if reasoning:
                 generation.message.additional_kwargs["reasoning_content"] = reasoning
         return result
+
+
+def build(
+    spec: ModelSpec, options: dict[str, Any], *, own_async_client: bool
+) -> ChatOpenAICompatible:
+    base_url = spec.resolved_base_url()
+    api_key = os.environ.get("OPENAI_API_KEY")
+    if not api_key:
+        if base_url is None:
+            raise ModelSpecError(
+                "OPENAI_API_KEY is not set: export it, or point --base-url at a "
+                "local OpenAI-compatible server"
+            )
+        api_key = _NO_KEY
+    extra_body = {"max_tokens": spec.max_tokens} if spec.max_tokens else None
+    if own_async_client:
+        # langchain-openai shares one async client per URL across the process; a
+        # client is bound to the event loop that opened it (see registry.chat_model).
+        options = {**options, "http_async_client": openai.DefaultAsyncHttpxClient()}
+    return ChatOpenAICompatible(
+        model=spec.name,
+        base_url=base_url,
+        api_key=SecretStr(api_key),
+        timeout=spec.timeout_s,
+        max_retries=0,
+        stream_usage=True,
+        extra_body=extra_body,
+        **options,
+    )

@@ -27,6 +27,8 @@ from langchain_core.messages import AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_ollama import ChatOllama
 
+from tui.providers.spec import ModelSpec, ollama_base_url
+
 OPEN_TAG = "<think>"
 CLOSE_TAG = "</think>"
 
@@ -143,3 +145,15 @@ def _split(chunk: ChatGenerationChunk, splitter: InlineThinking) -> ChatGenerati
         "AIMessageChunk", message.model_copy(update={"content": answer, "additional_kwargs": extra})
     )
     return ChatGenerationChunk(message=updated, generation_info=chunk.generation_info)
+
+
+def build(spec: ModelSpec, options: dict[str, Any]) -> ChatOllamaThinking:
+    # No `think` on the wire (a model that cannot think answers it with a 400), but
+    # whatever thinking the server sends is kept apart from the answer.
+    return ChatOllamaThinking(
+        model=spec.name,
+        base_url=ollama_base_url(spec.base_url),
+        num_predict=spec.max_tokens,
+        client_kwargs={"timeout": spec.timeout_s},
+        **options,
+    )

@@ -1,0 +1,168 @@
+"""The timeline's columns as a table: a new column (say, cost per node) is one entry.
+
+Each column has a key, a header, a width, the narrowest pane that shows it, and a
+cell function. Two columns flex: the node label takes what the fixed columns
+leave (growing for labels that need it, such as Send workers), and the time bar
+takes the rest when there is enough of it to say anything.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from rich.text import Text
+
+from tui.app.literal import duration_label
+from tui.app.run_records import TaskRow
+from tui.engine.status import TaskStatus
+
+MARKS = {
+    TaskStatus.RUNNING: ("▶", "bold green"),
+    TaskStatus.OK: ("✓", "green"),
+    TaskStatus.ERROR: ("✗", "bold red"),
+    TaskStatus.INTERRUPTED: ("?", "bold magenta"),
+    TaskStatus.CANCELLED: ("■", "dim"),
+}
+BAR_STYLES = {
+    TaskStatus.RUNNING: "green",
+    TaskStatus.OK: "cyan",
+    TaskStatus.ERROR: "red",
+    TaskStatus.INTERRUPTED: "magenta",
+    TaskStatus.CANCELLED: "grey50",
+}
+NODE_MIN, NODE_BASE, NODE_MAX = 8, 16, 40
+BAR_MIN, BAR_KEEP = 6, 12
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What every cell of one repaint needs, computed once for the repaint."""
+
+    now: float
+    span_start: float
+    span_end: float
+    breakpoints: frozenset[str]
+    step_label: Callable[[TaskRow], str]
+
+
+Cell = Callable[[TaskRow, Frame, int], Text]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: int
+    min_pane: int
+    cell: Cell
+    align: Literal["left", "right"] = "right"
+    gap: int = 0
+    """Blank cells after the cell's own text, within the column's width."""
+
+
+def _step(row: TaskRow, frame: Frame, width: int) -> Text:
+    return Text(frame.step_label(row).rjust(width - 1) + " ", "dim")
+
+
+def _mark(row: TaskRow, frame: Frame, width: int) -> Text:
+    mark, style = MARKS.get(row.status, ("·", ""))
+    return Text(mark + " ", style)
+
+
+def _node(row: TaskRow, frame: Frame, width: int) -> Text:
+    label = Text("  " * row.depth + ("└ " if row.depth else ""), "dim")
+    if row.node in frame.breakpoints and not row.ns:
+        label.append("● ", "bold red")
+    label.append(row.label, "bold" if row.status == TaskStatus.RUNNING else "")
+    label.truncate(width - 1, overflow="ellipsis", pad=True)
+    return label
+
+
+def _duration(row: TaskRow, frame: Frame, width: int) -> Text:
+    duration = row.duration_s if row.duration_s is not None else max(0.0, frame.now - row.started_t)
+    running = row.status == TaskStatus.RUNNING
+    return Text(duration_label(duration).rjust(width - 1), "green" if running else "")
+
+
+def _tokens(row: TaskRow, frame: Frame, width: int) -> Text:
+    return Text((str(row.tokens) if row.tokens else "").rjust(width))
+
+
+def _ttft(row: TaskRow, frame: Frame, width: int) -> Text:
+    ttft = row.ttft_s()
+    return Text((f"{ttft:.2f}s" if ttft is not None else "").rjust(width), "dim")
+
+
+def _rate(row: TaskRow, frame: Frame, width: int) -> Text:
+    rate = row.tokens_per_s()
+    return Text((f"{rate:.0f}" if rate else "").rjust(width), "dim")
+
+
+def _bar(row: TaskRow, frame: Frame, width: int) -> Text:
+    width -= 1  # a space before the bar
+    span = frame.span_end - frame.span_start
+    row_end = row.finished_t if row.finished_t is not None else frame.now
+    if span <= 0:
+        left, right = 0, 1
+    else:
+        left = int((row.started_t - frame.span_start) / span * width)
+        right = max(left + 1, math.ceil((row_end - frame.span_start) / span * width))
+    left, right = min(left, width - 1), min(right, width)
+    bar = Text(" " * (left + 1), no_wrap=True)
+    bar.append("━" * (right - left), BAR_STYLES.get(row.status, ""))
+    bar.append(" " * (width - right))
+    return bar
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("step", "step", 4, 0, _step),
+    Column("mark", "", 2, 0, _mark),
+    Column("node", "node", NODE_MIN, 0, _node, align="left", gap=1),
+    Column("dur", "time", 8, 0, _duration),
+    Column("tok", "tok", 5, 34, _tokens),
+    Column("ttft", "ttft", 6, 46, _ttft),
+    Column("rate", "tok/s", 6, 46, _rate),
+    Column("bar", "timeline", BAR_MIN, 0, _bar, align="left"),
+)
+
+
+def layout(pane_width: int, rows: list[TaskRow]) -> list[tuple[Column, int]]:
+    """The columns that fit ``pane_width``, each with the width it gets."""
+    shown = [c for c in COLUMNS if pane_width >= c.min_pane]
+    fixed = sum(c.width for c in shown if c.key not in ("node", "bar"))
+    node = max(NODE_MIN, min(NODE_BASE, pane_width - fixed))
+    bar = pane_width - fixed - node
+    # Room to spare goes to labels that need it (Send workers), down to a 12-cell bar.
+    wanted = max((2 * r.depth + (2 if r.depth else 0) + len(r.label) + 2 for r in rows), default=0)
+    grow = max(0, min(wanted - node, bar - 1 - BAR_KEEP, NODE_MAX - node))
+    node, bar = node + grow, bar - grow
+    widths = {"node": node, "bar": bar}
+    return [(c, widths.get(c.key, c.width)) for c in shown if c.key != "bar" or bar - 1 >= BAR_MIN]
+
+
+def header(columns: list[tuple[Column, int]]) -> Text:
+    text = Text(no_wrap=True)
+    for column, width in columns:
+        if column.key == "step":
+            text.append(column.header.rjust(width - 1) + " ")
+        elif column.key == "dur":
+            text.append(column.header.rjust(width - 1))
+        elif column.key == "bar":
+            text.append(" " + column.header.ljust(width - 1))
+        elif column.align == "left":
+            text.append(column.header.ljust(width))
+        else:
+            text.append(column.header.rjust(width))
+    return text
+
+
+def row_text(row: TaskRow, columns: list[tuple[Column, int]], frame: Frame) -> Text:
+    text = Text(no_wrap=True)
+    for column, width in columns:
+        text.append_text(column.cell(row, frame, width))
+        if column.gap:
+            text.append(" " * column.gap)
+    return text

@@ -1,0 +1,157 @@
+"""The records the run view keeps: tasks, LLM calls, token blocks, checkpoints, log."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.app.text_buffer import TextBuffer
+from tui.engine.status import TaskStatus
+
+
+class Part(enum.Flag):
+    """A part of the screen whose data changed since the last frame."""
+
+    NONE = 0
+    STATUS = enum.auto()
+    TASKS = enum.auto()
+    TOKENS = enum.auto()
+    STATE = enum.auto()
+    LOG = enum.auto()
+    GRAPH = enum.auto()
+    ALL = STATUS | TASKS | TOKENS | STATE | LOG | GRAPH
+
+
+class LogKind(enum.StrEnum):
+    """What an events-pane entry is; also the pane's filters."""
+
+    UPDATE = "update"
+    CUSTOM = "custom"
+    INTERRUPT = "interrupt"
+    ERROR = "error"
+    CONTROL = "control"
+
+
+@dataclass
+class LlmCall:
+    run_id: str
+    model: str | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    ttft_s: float | None = None
+    tokens_per_s: float | None = None
+    duration_s: float | None = None
+    status: TaskStatus = TaskStatus.RUNNING
+    error: str | None = None
+
+
+@dataclass
+class TaskRow:
+    task_id: str
+    node: str
+    step: int
+    ns: tuple[str, ...]
+    started_t: float
+    input: Any = None
+    triggers: tuple[str, ...] = ()
+    status: TaskStatus = TaskStatus.RUNNING
+    finished_t: float | None = None
+    duration_s: float | None = None
+    tokens: int = 0
+    result: Any = None
+    error: str | None = None
+    traceback: str | None = None
+    calls: list[LlmCall] = field(default_factory=list)
+
+    @property
+    def depth(self) -> int:
+        return len(self.ns)
+
+    @property
+    def label(self) -> str:
+        """The node, and for a task made by Send (parallel workers of one node) what
+        it was sent, so the workers can be told apart."""
+        if "__pregel_push" not in self.triggers:
+            return self.node
+        hint = _first_text(self.input)
+        return f"{self.node} · {hint}" if hint else self.node
+
+    @property
+    def parent_task_id(self) -> str | None:
+        return self.ns[-1].partition(":")[2] if self.ns else None
+
+    def ttft_s(self) -> float | None:
+        first = [c.ttft_s for c in self.calls if c.ttft_s is not None]
+        return first[0] if first else None
+
+    def tokens_per_s(self) -> float | None:
+        rates = [c.tokens_per_s for c in self.calls if c.tokens_per_s]
+        return sum(rates) / len(rates) if rates else None
+
+
+@dataclass
+class ToolCallDraft:
+    name: str = ""
+    args: str = ""
+    call_id: str | None = None
+
+
+@dataclass
+class TokenBlock:
+    """One LLM call's output (or one tool result), as it streams."""
+
+    key: tuple[Any, ...]
+    node: str
+    ns: tuple[str, ...]
+    step: int | None
+    task_id: str | None
+    role: str = "ai"
+    model: str | None = None
+    reasoning_buffer: TextBuffer = field(default_factory=TextBuffer)
+    text_buffer: TextBuffer = field(default_factory=TextBuffer)
+    tool_calls: dict[int, ToolCallDraft] = field(default_factory=dict)
+    tool_name: str | None = None
+    finished: bool = False
+    waiting: bool = False
+    call: LlmCall | None = None
+    version: int = 0
+
+    @property
+    def text(self) -> str:
+        return self.text_buffer.value
+
+    @property
+    def reasoning(self) -> str:
+        return self.reasoning_buffer.value
+
+
+@dataclass
+class CheckpointInfo:
+    checkpoint_id: str
+    step: int
+    ns: tuple[str, ...]
+    parent_id: str | None
+    next: list[str]
+    values: Any
+
+
+@dataclass
+class LogEntry:
+    kind: LogKind
+    t: float
+    title: str
+    body: Any = None
+    ns: tuple[str, ...] = ()
+    detail: str | None = None  # a traceback, shown as text
+
+
+def _first_text(value: Any) -> str:
+    """A short reading of a Send's payload: its first string value."""
+    if isinstance(value, str):
+        return value[:40]
+    if isinstance(value, dict):
+        for item in value.values():
+            if isinstance(item, str) and item:
+                return item[:40]
+    return ""

@@ -1,0 +1,145 @@
+"""``langgraph-tui run GRAPH``: the debugger on a graph, or ``--headless`` JSONL."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+
+from tui.cli.arguments import add_model_options, parse_json_arg, split_nodes
+from tui.cli.errors import UsageError, print_error
+from tui.cli.exit_codes import EXIT_USAGE
+from tui.engine.answers import parse_answer
+from tui.engine.session import NO_INPUT, Session
+from tui.launcher import RunSpec
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    run = sub.add_parser("run", help="run a graph in the debugger (or --headless as JSONL)")
+    run.set_defaults(func=command)
+    run.add_argument("graph", help="file.py[:attr], package.module:attr, or langgraph.json[:name]")
+    source = run.add_mutually_exclusive_group()
+    source.add_argument("--input", help="input as JSON, or @file.json")
+    source.add_argument(
+        "--message", help='shortcut for {"messages": [{"role": "user", "content": TEXT}]}'
+    )
+    add_model_options(run)
+    run.add_argument("--thread", help="thread id (default: a new one)")
+    run.add_argument(
+        "--checkpointer",
+        default="memory",
+        help="memory (default) or sqlite:PATH to keep checkpoints across runs",
+    )
+    run.add_argument(
+        "--break-before",
+        action="append",
+        default=[],
+        metavar="NODE",
+        help="stop before NODE (repeat or comma-separate)",
+    )
+    run.add_argument("--break-after", action="append", default=[], metavar="NODE")
+    run.add_argument("--recursion-limit", type=int, help="LangGraph's step limit for one run")
+    run.add_argument("--headless", action="store_true", help="no screen: JSONL events on stdout")
+    run.add_argument("--jsonl", metavar="FILE", help="write the events to FILE as JSONL")
+    run.add_argument(
+        "--resume",
+        metavar="VALUE",
+        help="answer the pending interrupt on --thread (JSON, or plain text)",
+    )
+    run.add_argument("--verbose", action="store_true", help="show tracebacks for load errors")
+
+
+def run_spec_from_args(args: argparse.Namespace) -> RunSpec:
+    from tui.providers import ModelSpecError, parse_model_spec
+
+    try:
+        model = parse_model_spec(
+            args.model,
+            base_url=args.base_url,
+            timeout_s=args.timeout,
+            max_tokens=args.max_tokens,
+            stream_tools=not args.no_stream_tools,
+        )
+    except ModelSpecError as exc:
+        raise UsageError(str(exc)) from exc
+    checkpointer = args.checkpointer
+    if checkpointer != "memory" and not (
+        checkpointer.startswith("sqlite:") and len(checkpointer) > len("sqlite:")
+    ):
+        raise UsageError(f"bad --checkpointer {checkpointer!r}: use memory or sqlite:PATH")
+    if args.resume is not None and not args.thread:
+        raise UsageError("--resume needs --thread ID (and a persistent --checkpointer sqlite:PATH)")
+    return RunSpec(
+        graph=args.graph,
+        input=_input(args),
+        model=model,
+        thread_id=args.thread,
+        checkpointer=checkpointer,
+        interrupt_before=split_nodes(args.break_before),
+        interrupt_after=split_nodes(args.break_after),
+        recursion_limit=args.recursion_limit,
+        jsonl=args.jsonl,
+        resume=parse_answer(args.resume) if args.resume is not None else NO_INPUT,
+        verbose=args.verbose,
+    )
+
+
+def _input(args: argparse.Namespace) -> object:
+    if args.message is not None:
+        return {"messages": [{"role": "user", "content": args.message}]}
+    if args.input is None:
+        return NO_INPUT
+    return parse_json_arg("--input", args.input, allow_file=True)
+
+
+def command(args: argparse.Namespace) -> int:
+    spec = run_spec_from_args(args)
+    from tui.launcher import open_session
+    from tui.loading import GraphLoadError
+
+    try:
+        session, _ = open_session(spec)
+    except GraphLoadError as exc:
+        print_error(str(exc))
+        if spec.verbose and exc.__cause__ is not None:
+            traceback.print_exception(exc.__cause__, file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        _check_breakpoints(session, spec.interrupt_before + spec.interrupt_after)
+        if args.headless:
+            from tui.cli.headless import run_headless
+
+            return run_headless(session, spec)
+        return _run_tui(session, spec)
+    finally:
+        session.close()
+
+
+def _check_breakpoints(session: Session, nodes: list[str]) -> None:
+    known = session.node_names()
+    for node in nodes:
+        if node not in known:
+            raise UsageError(
+                f"no node named {node!r} for a breakpoint: choose from {', '.join(known)}"
+            )
+
+
+def _run_tui(session: Session, spec: RunSpec) -> int:
+    from tui.app.app import DebuggerApp
+    from tui.engine.recording import JsonlWriter
+    from tui.launcher import reopen
+
+    recorder = None
+    if spec.jsonl:
+        # The TUI records too: every event, flushed as it comes, so the file is
+        # whole up to the last event whatever happens to the app.
+        recorder = JsonlWriter.to_path(spec.jsonl)
+        session.add_listener(recorder)
+    app = DebuggerApp(session, reopen=lambda: reopen(spec))
+    try:
+        app.run()
+    finally:
+        app.source.close()  # a reload may have swapped in a new session
+        if recorder is not None:
+            recorder.close()
+    return app.return_code or 0

@@ -1,0 +1,49 @@
+"""One run in flight: its asyncio task, its drain control, and step-mode bookkeeping."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from langgraph.runtime import RunControl
+
+from tui.engine.llm_stats import LlmStatsHandler
+from tui.engine.status import PauseReason
+
+
+@dataclass
+class ActiveRun:
+    control: RunControl
+    generation: int
+    step_mode: bool
+    llm_stats: LlmStatsHandler
+    task: asyncio.Task[None] | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+    root_tasks: set[str] = field(default_factory=set)
+    saw_root_task: bool = False
+
+    def request_step_stop(self) -> None:
+        """Step mode asked for while running: stop after the step now in flight."""
+        self.step_mode = True
+        if self.saw_root_task and not self.root_tasks:
+            self.control.request_drain(PauseReason.STEP)
+
+    def track_step(self, part: Mapping[str, Any]) -> None:
+        """In step mode, request the drain once every root task of the step has
+        reported its result: before the loop ticks again, never inside a subgraph."""
+        if not self.step_mode or part.get("type") != "debug" or part.get("ns"):
+            return
+        data = part.get("data") or {}
+        task_id = (data.get("payload") or {}).get("id")
+        if not isinstance(task_id, str):
+            return
+        if data.get("type") == "task":
+            self.root_tasks.add(task_id)
+            self.saw_root_task = True
+        elif data.get("type") == "task_result":
+            self.root_tasks.discard(task_id)
+            if not self.root_tasks:
+                self.control.request_drain(PauseReason.STEP)

@@ -1,0 +1,75 @@
+"""Where events leave the engine: numbered, timed, queued and handed to listeners.
+
+Events come from several threads (the engine loop, the cancel watchdog, the
+blocked-loop monitor); one lock gives every consumer one order. Each run has a
+generation: when a blocked loop is abandoned, whatever that run still emits later
+is dropped instead of contradicting what the session already reported.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+
+from tui.engine.events import Event, Notice
+from tui.engine.status import NoticeLevel
+
+Listener = Callable[[Event], None]
+
+
+class EventBus:
+    def __init__(self, now: Callable[[], float], observe: Callable[[Event], None]) -> None:
+        self._now = now
+        self._observe = observe
+        self.queue: queue.SimpleQueue[Event] = queue.SimpleQueue()
+        self.lock = threading.RLock()
+        self._listeners: list[Listener] = []
+        self._seq = 0
+        self.generation = 0
+
+    def add_listener(self, listener: Listener) -> None:
+        with self.lock:
+            self._listeners.append(listener)
+
+    @property
+    def listeners(self) -> list[Listener]:
+        with self.lock:
+            return list(self._listeners)
+
+    def drain(self, limit: int | None = None) -> list[Event]:
+        """Every event emitted since the last drain (at most ``limit``), oldest first."""
+        out: list[Event] = []
+        while limit is None or len(out) < limit:
+            try:
+                out.append(self.queue.get_nowait())
+            except queue.Empty:
+                break
+        return out
+
+    def emit(self, event: Event, generation: int | None = None) -> None:
+        """Stamp ``event`` and hand it on, unless it belongs to an abandoned run."""
+        with self.lock:
+            if generation is not None and generation != self.generation:
+                return
+            self._stamp(event)
+            for listener in list(self._listeners):
+                try:
+                    listener(event)
+                except Exception as exc:
+                    # A broken consumer (closed pipe, full disk) must not take the
+                    # run down with it: drop that consumer and say so.
+                    self._listeners.remove(listener)
+                    self._stamp(
+                        Notice(
+                            level=NoticeLevel.ERROR,
+                            text=f"an event consumer failed and was removed: {exc!r}",
+                        )
+                    )
+
+    def _stamp(self, event: Event) -> None:
+        event.seq = self._seq
+        self._seq += 1
+        event.t = self._now()
+        self._observe(event)
+        self.queue.put(event)

@@ -1,0 +1,147 @@
+"""Resolve a graph spec to a compiled LangGraph graph.
+
+Accepted specs::
+
+    path/file.py              the module's ``graph``, else its only graph
+    path/file.py:attr         a named attribute
+    package.module:attr       an importable module's attribute
+    path/langgraph.json[:name] or a folder holding langgraph.json
+
+The attribute may be a compiled graph, an uncompiled ``StateGraph`` (compiled
+here), or a factory: a sync or async callable taking nothing or a RunnableConfig.
+Every failure raises ``GraphLoadError`` with one line that names the problem and
+the fix; the original exception is chained for ``--verbose``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from langgraph.pregel import Pregel
+
+from tui.loading.config_file import (
+    CONFIG_FILE,
+    apply_dependencies,
+    apply_env,
+    pick_graph,
+    read_config,
+)
+from tui.loading.errors import GraphLoadError
+from tui.loading.graph_object import as_graph, is_graph_like
+from tui.loading.modules import import_file, import_module
+
+__all__ = ["GraphLoadError", "LoadedGraph", "load_graph"]
+
+DEFAULT_INPUT_NAMES = ("default_input", "DEFAULT_INPUT")
+# Where chat_model() and active_model() are defined: a module holding either follows --model.
+_MODEL_CHOOSERS = frozenset({"tui.providers.registry", "tui.providers.active"})
+
+
+@dataclass
+class LoadedGraph:
+    name: str
+    graph: Pregel
+    default_input: Any = None
+    has_default_input: bool = False
+    follows_model: bool = False
+    """The module builds its model with ``tui.providers`` (the samples do), so
+    ``--model`` and "Switch model" apply; for any other graph they would do nothing."""
+
+
+def load_graph(spec: str) -> LoadedGraph:
+    """Load the graph named by ``spec``; see the module docstring for the forms."""
+    spec = spec.strip()
+    if not spec:
+        raise GraphLoadError("no graph given: pass a path such as sample_graphs/joke.py")
+    target, attr = _split_attr(spec)
+    path = Path(target)
+    if path.is_dir():
+        path = path / CONFIG_FILE
+        if not path.is_file():
+            raise GraphLoadError(
+                f"{target} is a folder without {CONFIG_FILE}: "
+                "pass a .py file, or a folder that holds langgraph.json"
+            )
+    if path.suffix == ".json":
+        return _load_from_config(path, attr)
+    if path.suffix == ".py" or os.sep in target or "/" in target:
+        module = import_file(path)
+        name = attr if attr and attr != "graph" else path.stem
+        return _from_module(module, attr, name=name, where=str(path))
+    module = import_module(target)
+    return _from_module(module, attr, name=attr or target.rsplit(".", 1)[-1], where=target)
+
+
+def _split_attr(spec: str) -> tuple[str, str | None]:
+    if ":" not in spec:
+        return spec, None
+    target, attr = spec.rsplit(":", 1)
+    if not attr or not target:
+        raise GraphLoadError(f"bad graph spec {spec!r}: use file.py:attr or module:attr")
+    return target, attr
+
+
+def _load_from_config(path: Path, name: str | None) -> LoadedGraph:
+    config = read_config(path)
+    name, target, attr = pick_graph(config, path, name)
+    base = path.parent.resolve()
+    apply_env(config.get("env"), base, path)
+    apply_dependencies(config.get("dependencies") or [], base)
+    if target.endswith(".py") or target.startswith((".", "/")):
+        file_path = (base / target).resolve()
+        return _from_module(import_file(file_path), attr, name=name, where=str(file_path))
+    return _from_module(import_module(target), attr, name=name, where=target)
+
+
+def _from_module(module: ModuleType, attr: str | None, *, name: str, where: str) -> LoadedGraph:
+    if attr is not None:
+        if not hasattr(module, attr):
+            found = ", ".join(_graph_candidates(module)) or "none"
+            raise GraphLoadError(f"{where} has no attribute {attr!r} (graphs found there: {found})")
+        obj = getattr(module, attr)
+        label = f"{where}:{attr}"
+    elif hasattr(module, "graph"):
+        obj, label = module.graph, f"{where}:graph"
+    else:
+        candidates = _graph_candidates(module)
+        if not candidates:
+            raise GraphLoadError(
+                f"{where} defines no graph: add `graph = builder.compile()` "
+                f"or name one with {where}:ATTR"
+            )
+        if len(candidates) > 1:
+            raise GraphLoadError(
+                f"{where} defines several graphs ({', '.join(candidates)}): "
+                f"pick one with {where}:{candidates[0]}"
+            )
+        obj, label = getattr(module, candidates[0]), f"{where}:{candidates[0]}"
+    default, has_default = _default_input(module)
+    return LoadedGraph(
+        name=name,
+        graph=as_graph(obj, label),
+        default_input=default,
+        has_default_input=has_default,
+        follows_model=any(
+            callable(value) and getattr(value, "__module__", None) in _MODEL_CHOOSERS
+            for value in vars(module).values()
+        ),
+    )
+
+
+def _graph_candidates(module: ModuleType) -> list[str]:
+    return [
+        key
+        for key, value in vars(module).items()
+        if not key.startswith("_") and is_graph_like(value)
+    ]
+
+
+def _default_input(module: ModuleType) -> tuple[Any, bool]:
+    for key in DEFAULT_INPUT_NAMES:
+        if hasattr(module, key):
+            return getattr(module, key), True
+    return None, False

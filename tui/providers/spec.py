@@ -1,0 +1,94 @@
+"""What ``--model`` names: a provider, a model, and how to reach it.
+
+``scripted`` (default; offline), ``scripted:fast`` or ``scripted:RATE`` (tokens per
+second), ``ollama:NAME`` or ``openai:NAME``. Parsing is strict so that a typo is one
+line naming the fix, not a hang or a surprise at the first LLM call.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_OLLAMA_URL = "http://localhost:11434"
+DEFAULT_TIMEOUT_S = 60.0
+PROVIDERS = ("scripted", "ollama", "openai")
+
+
+class ModelSpecError(ValueError):
+    """A ``--model`` value that cannot be used; ``str()`` is the one-line message."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    provider: str
+    name: str
+    base_url: str | None = None
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    max_tokens: int | None = None
+    stream_tools: bool = True
+
+    @property
+    def label(self) -> str:
+        return f"{self.provider}:{self.name}"
+
+    def resolved_base_url(self) -> str | None:
+        if self.provider == "ollama":
+            return ollama_base_url(self.base_url)
+        if self.provider == "openai":
+            return self.base_url or os.environ.get("OPENAI_BASE_URL") or None
+        return None
+
+
+def parse_model_spec(
+    text: str,
+    *,
+    base_url: str | None = None,
+    timeout_s: float | None = None,
+    max_tokens: int | None = None,
+    stream_tools: bool = True,
+) -> ModelSpec:
+    text = (text or "scripted").strip()
+    provider, _, name = text.partition(":")
+    provider = provider.lower()
+    if provider not in PROVIDERS:
+        raise ModelSpecError(f"unknown model {text!r}: use scripted, ollama:NAME or openai:NAME")
+    if provider == "scripted":
+        name = name or "default"
+        if name not in ("default", "fast"):
+            try:
+                if float(name) <= 0:
+                    raise ValueError
+            except ValueError:
+                raise ModelSpecError(
+                    f"bad scripted rate {name!r}: use scripted, scripted:fast or "
+                    "scripted:TOKENS_PER_SECOND (a positive number)"
+                ) from None
+    elif not name:
+        raise ModelSpecError(f"{provider} needs a model name: --model {provider}:NAME")
+    return ModelSpec(
+        provider=provider,
+        name=name,
+        base_url=base_url,
+        timeout_s=timeout_s or DEFAULT_TIMEOUT_S,
+        max_tokens=max_tokens,
+        stream_tools=stream_tools,
+    )
+
+
+def scripted_rate(spec: ModelSpec) -> float | None:
+    """Tokens per second of a scripted spec; ``None`` streams as fast as it can."""
+    from tui.providers.scripted import DEFAULT_TOKENS_PER_SECOND
+
+    if spec.name == "fast":
+        return None
+    if spec.name == "default":
+        return DEFAULT_TOKENS_PER_SECOND
+    return float(spec.name)
+
+
+def ollama_base_url(explicit: str | None = None) -> str:
+    url = explicit or os.environ.get("OLLAMA_HOST") or DEFAULT_OLLAMA_URL
+    if "://" not in url:
+        url = f"http://{url}"
+    return url.rstrip("/")
