@@ -2,8 +2,7 @@
 
     LANGGRAPH_TUI_REAL_MODEL_URL=http://127.0.0.1:8088/v1 pytest -m real_model
 
-(``/work/shared/tools/serve_real_model.sh`` starts one: llama-cpp-python with
-Gemma 3 270M.) A small model's words are not predictable, so these check the
+(llama-cpp-python serving Gemma 3 270M is the one it was written against.) A small model's words are not predictable, so these check the
 shape of the run: it ends, its tokens stream, the figures add up, and the
 agent's loop alternates model and tools and ends on an answer.
 """

@@ -2,19 +2,19 @@
 
 Greedy word wrap is prefix-stable: appending text can change only the last wrapped
 line of the last paragraph. So finished lines are rendered to strips once and kept,
-and each update re-wraps just the open line. Rich's own line breaking
-(``rich._wrap.divide_line``) decides the breaks, so lines match ``Text.wrap``.
+and each update re-wraps just the open line. ``word_breaks`` decides the breaks the
+way Rich does, so lines match ``Text.wrap``.
 """
 
 from __future__ import annotations
 
-from rich._wrap import divide_line
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
 from tui.app.literal import visible
+from tui.app.panes.word_breaks import break_offsets
 
 
 class GrowingText:
@@ -51,7 +51,7 @@ class GrowingText:
         # can move once whitespace follows the word.
         clean = [
             b
-            for b in divide_line(text, self._width, fold=True)
+            for b in break_offsets(text, self._width)
             if text[b - 1].isspace() and not text[b].isspace()
         ]
         if clean:
