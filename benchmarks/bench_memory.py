@@ -42,7 +42,7 @@ from typing import Any
 from _bench import Checks, header, parse_args, size, table
 from langchain_core.messages import AIMessage, HumanMessage
 
-from tui.app.run_view import RunView
+from tui.app.view.run_view import RunView
 from tui.engine.events import (
     Checkpoint,
     Event,

@@ -40,7 +40,7 @@ from textual.screen import Screen
 from tui.app.app import DebuggerApp
 from tui.app.panes.tokens import TokenView
 from tui.app.replay import ReplaySource
-from tui.app.run_view import RunView
+from tui.app.view.run_view import RunView
 from tui.engine.events import (
     Event,
     LlmFinished,

@@ -44,3 +44,16 @@ async def wait_modal(pilot: Pilot, screen_type: type, timeout: float = 15.0) -> 
         timeout,
         f"{screen_type.__name__} with focus",
     )
+
+
+async def settle(pilot: Pilot) -> None:
+    """Until everything the session emitted is folded in and handled: its queue
+    drained by the app's frame timer, and the messages that caused processed. What
+    a snapshot then shows no longer depends on how fast this machine is."""
+    app = pilot.app
+    assert isinstance(app, DebuggerApp)
+    queue = app.source.events  # a live session's queue
+    await wait_until(pilot, queue.empty, what="every event drained")
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()

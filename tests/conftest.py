@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from types import ModuleType
 
 import pytest
 
@@ -8,7 +9,7 @@ from tests.helpers import SAMPLES, TEST_GRAPHS, EventLog
 from tui import providers
 from tui.engine.clock import FrozenClock
 from tui.engine.session import NO_INPUT, Session, SessionOptions
-from tui.loading import load_graph
+from tui.loading import LoadedGraph, load_graph
 from tui.providers.error_hints import explain_error
 
 
@@ -31,11 +32,20 @@ def open_session():
     """Open a session on a sample (by name) or test graph (path); closed at teardown."""
     opened: list[Session] = []
 
-    def factory(spec: str, *, frozen: bool = False, **options) -> tuple[Session, EventLog]:
-        path = SAMPLES / f"{spec}.py"
-        if not path.exists():
-            path = TEST_GRAPHS / f"{spec}.py"
-        loaded = load_graph(str(path) if path.exists() else spec)
+    def factory(
+        spec: str | ModuleType, *, frozen: bool = False, **options
+    ) -> tuple[Session, EventLog]:
+        if isinstance(spec, ModuleType):
+            # A module the test imported itself, so it shares the module's objects
+            # (events a graph waits on, counters) with the session.
+            loaded = LoadedGraph(
+                spec.__name__, spec.graph, getattr(spec, "default_input", None), True
+            )
+        else:
+            path = SAMPLES / f"{spec}.py"
+            if not path.exists():
+                path = TEST_GRAPHS / f"{spec}.py"
+            loaded = load_graph(str(path) if path.exists() else spec)
         opts = SessionOptions(**{"explain_error": explain_error, **options})
         if frozen:
             opts.clock = FrozenClock()
@@ -51,3 +61,15 @@ def open_session():
     yield factory
     for session in opened:
         session.close()
+
+
+@pytest.fixture
+def blocking():
+    """The graph whose node blocks its event loop until released; released (so the
+    abandoned loop ends) when the test is over."""
+    from tests.graphs import blocking as module
+
+    module.RELEASE.clear()
+    module.LEFT.clear()
+    yield module
+    module.RELEASE.set()

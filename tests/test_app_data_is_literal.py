@@ -6,9 +6,9 @@ from rich.text import Text
 
 from tests.app_helpers import wait_status
 from tui.app.app import DebuggerApp
-from tui.app.literal import literal, one_line
 from tui.app.panes.tokens import TokenView
 from tui.app.panes.value_tree import PAGE
+from tui.app.text.literal import literal, one_line
 
 
 def test_literal_keeps_markup_and_makes_control_characters_visible():

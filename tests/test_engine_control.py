@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tui import providers
@@ -161,16 +159,16 @@ def test_pause_inside_a_subgraph_then_resume(open_session):
     assert log.events[-1].values["report"]
 
 
-def test_blocked_event_loop_warns_and_cancel_still_works(open_session):
-    session, log = open_session("blocking", cancel_grace_s=0.5, block_warning_s=0.4)
+def test_blocked_event_loop_warns_and_cancel_still_works(open_session, blocking):
+    session, log = open_session(blocking, cancel_grace_s=0.5, block_warning_s=0.4)
     session.start().result(5)
     log.wait_kind("task_started", node="stuck")
     notice = log.wait_kind("notice", timeout=5)
     assert "stuck has blocked the graph's event loop" in notice.text
-    began = time.monotonic()
     session.cancel()
-    final = log.finish(timeout=5)
-    assert time.monotonic() - began < 2.0  # not the 4 s the node blocks for
+    final = log.finish(timeout=10)
+    # The run ended while the node still blocked: cancel did not wait for it.
+    assert not blocking.LEFT.is_set()
     assert final.status == "cancelled"
     assert session.status == "cancelled"
     assert any(e.kind == "task_finished" and e.status == "cancelled" for e in log.events)
@@ -180,15 +178,16 @@ def test_blocked_event_loop_warns_and_cancel_still_works(open_session):
     log.wait_kind("task_started", node="prepare", after=mark)
 
 
-def test_the_ui_thread_is_never_blocked_by_a_blocked_engine(open_session):
-    session, log = open_session("blocking")
+def test_the_ui_thread_is_never_blocked_by_a_blocked_engine(open_session, blocking):
+    session, log = open_session(blocking)
     session.start().result(5)
     log.wait_kind("task_started", node="stuck")
-    began = time.monotonic()
+    # Each of these returns while the engine's loop is still blocked by the node.
     session.pause()
     session.drain()
     _ = session.status, session.now()
-    assert time.monotonic() - began < 0.1
+    assert session.status == "pausing"
+    assert not blocking.LEFT.is_set()
 
 
 def test_a_breakpoint_set_mid_run_applies_to_that_run(open_session):

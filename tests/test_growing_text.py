@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 from rich.text import Text
 
-from tui.app.panes.growing_text import GrowingText
+from tui.app.text.growing_text import GrowingText
 
 WORDS = [
     "a",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app_helpers import wait_status, wait_until
+from tests.app_helpers import settle, wait_status, wait_until
 from tui.app.app import DebuggerApp
 from tui.app.screens.interrupt import InterruptScreen
 
@@ -22,7 +22,7 @@ def _app(open_session, graph: str, *, autostart: bool = True, **options) -> Debu
 def _until_status(*statuses: str):
     async def run_before(pilot) -> None:
         await wait_status(pilot, *statuses)
-        await pilot.pause(0.1)
+        await settle(pilot)
 
     return run_before
 
@@ -38,7 +38,7 @@ def test_paused_mid_run_after_one_step(snap_compare, open_session):
     async def run_before(pilot) -> None:
         await pilot.press("n")
         await wait_status(pilot, "paused")
-        await pilot.pause(0.1)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
 
@@ -48,7 +48,7 @@ def test_waiting_at_the_interrupt_modal(snap_compare, open_session):
 
     async def run_before(pilot) -> None:
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, InterruptScreen))
-        await pilot.pause(0.1)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
 
@@ -77,6 +77,6 @@ def test_markup_and_escapes_are_shown_literally(snap_compare, open_session):
         tree = pilot.app.state_pane.value_tree
         for node in tree.root.children:
             node.expand()
-        await pilot.pause(0.1)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)

@@ -1,11 +1,18 @@
-"""A node with the classic bug: a blocking sleep inside `async def`."""
+"""A node with the classic bug: a blocking call inside `async def`.
 
-import time
+It blocks its event loop until a test sets ``RELEASE`` (or ``BLOCK_S`` passes), and
+sets ``LEFT`` when it returns, so a test can tell "the debugger answered while the
+node still blocked" from "the node had already finished", without timing anything.
+"""
+
+import threading
 from typing import TypedDict
 
 from langgraph.graph import END, START, StateGraph
 
-BLOCK_S = 4.0
+BLOCK_S = 30.0
+RELEASE = threading.Event()
+LEFT = threading.Event()
 
 
 class State(TypedDict, total=False):
@@ -17,7 +24,8 @@ def prepare(state: State) -> State:
 
 
 async def stuck(state: State) -> State:
-    time.sleep(BLOCK_S)  # blocks the event loop: the debugger must stay usable
+    RELEASE.wait(BLOCK_S)  # blocks the event loop: the debugger must stay usable
+    LEFT.set()
     return {"done": True}
 
 

@@ -28,8 +28,6 @@ from tui.app.panes.state import CopyableTree, StatePane
 from tui.app.panes.status_bar import StatusBar
 from tui.app.panes.timeline import Timeline
 from tui.app.panes.tokens import TokenView
-from tui.app.run_records import LogKind, Part
-from tui.app.run_view import RunView
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.interrupt import InterruptScreen
@@ -38,6 +36,8 @@ from tui.app.screens.node_picker import NodePickerScreen
 from tui.app.screens.run_input import RunInputScreen
 from tui.app.screens.task_detail import TaskDetailScreen
 from tui.app.source import EventSource
+from tui.app.view.records import LogKind, Part
+from tui.app.view.run_view import RunView
 from tui.engine.events import Interrupted, Notice, RunFailed
 from tui.engine.session import SessionError
 from tui.engine.status import NoticeLevel, RunStatus, TaskStatus

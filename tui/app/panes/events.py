@@ -8,11 +8,11 @@ from rich.text import Text
 from textual.events import Resize
 from textual.widgets import RichLog
 
-from tui.app.literal import clock_label, literal, one_line, to_json_text
 from tui.app.panes.value_tree import MESSAGE_TYPES, is_message
-from tui.app.run_records import LogEntry, LogKind
-from tui.app.run_view import RunView
-from tui.app.traceback_view import user_traceback
+from tui.app.text.literal import clock_label, literal, one_line, to_json_text
+from tui.app.text.traceback_view import user_traceback
+from tui.app.view.records import LogEntry, LogKind
+from tui.app.view.run_view import RunView
 
 ALL = "all"
 FILTERS: tuple[str, ...] = (ALL, *LogKind)

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.app.literal import one_line
+from tui.app.text.literal import one_line
 
 ENDPOINTS = ("__start__", "__end__")
 

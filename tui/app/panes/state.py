@@ -8,9 +8,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
-from tui.app.literal import one_line, to_json_text
 from tui.app.panes.value_tree import ValueTree
-from tui.app.run_records import CheckpointInfo
+from tui.app.text.literal import one_line, to_json_text
+from tui.app.view.records import CheckpointInfo
 
 
 def changed_keys(values: Any, before: Any) -> set[str]:

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tui.app.literal import clock_label, one_line
+from tui.app.text.literal import clock_label, one_line
 from tui.engine.status import RunStatus
 
 STATUS_STYLES = {

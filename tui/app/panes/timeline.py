@@ -19,10 +19,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.app.literal import one_line
 from tui.app.panes import timeline_columns as table
-from tui.app.run_records import TaskRow
-from tui.app.run_view import RunView
+from tui.app.text.literal import one_line
+from tui.app.view.records import TaskRow
+from tui.app.view.run_view import RunView
 from tui.engine.status import TaskStatus
 
 

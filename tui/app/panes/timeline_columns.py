@@ -15,8 +15,8 @@ from typing import Literal
 
 from rich.text import Text
 
-from tui.app.literal import duration_label
-from tui.app.run_records import TaskRow
+from tui.app.text.literal import duration_label
+from tui.app.view.records import TaskRow
 from tui.engine.status import TaskStatus
 
 MARKS = {

@@ -21,10 +21,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.app.literal import literal, one_line
-from tui.app.panes.growing_text import GrowingText
-from tui.app.run_records import LlmCall, TokenBlock
-from tui.app.run_view import RunView
+from tui.app.text.growing_text import GrowingText
+from tui.app.text.literal import literal, one_line
+from tui.app.view.records import LlmCall, TokenBlock
+from tui.app.view.run_view import RunView
 from tui.engine.status import ENDED, TaskStatus
 
 NODE_COLORS = ("cyan", "magenta", "green", "yellow", "bright_blue", "bright_magenta", "bright_cyan")

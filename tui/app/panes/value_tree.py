@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tui.app.literal import literal, one_line, to_json_text, visible
+from tui.app.text.literal import literal, one_line, to_json_text, visible
 
 PAGE = 100
 STRING_PREVIEW = 80

@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from tui.app.literal import literal, to_json_text
+from tui.app.text.literal import literal, to_json_text
 from tui.engine.answers import parse_answer
 
 

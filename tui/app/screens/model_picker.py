@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.app.literal import one_line
+from tui.app.text.literal import one_line
 from tui.engine.ports import ModelChoice, ModelSwitcher, ModelSwitchError
 
 

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.app.literal import one_line
+from tui.app.text.literal import one_line
 
 
 class NodePickerScreen(ModalScreen[str | None]):

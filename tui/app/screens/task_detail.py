@@ -11,9 +11,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
-from tui.app.literal import duration_label, one_line
 from tui.app.panes.state import CopyableTree
-from tui.app.run_records import TaskRow
+from tui.app.text.literal import duration_label, one_line
+from tui.app.view.records import TaskRow
 
 
 def task_value(row: TaskRow) -> dict[str, Any]:

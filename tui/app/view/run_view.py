@@ -12,7 +12,7 @@ import collections
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from tui.app.run_records import (
+from tui.app.view.records import (
     CheckpointInfo,
     LlmCall,
     LogEntry,

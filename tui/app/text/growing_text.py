@@ -13,8 +13,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from tui.app.literal import visible
-from tui.app.panes.word_breaks import break_offsets
+from tui.app.text.literal import visible
+from tui.app.text.word_breaks import break_offsets
 
 
 class GrowingText:

@@ -12,10 +12,12 @@ import re
 import sys
 import sysconfig
 
+import tui
+
 _FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line \d+')
 _TASK_NOTE = re.compile(r"(During task with name '[^']*') and id '[^']*'")
 # The debugger's own frames (the engine driving the stream) are noise to its user.
-_OWN_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_OWN_PACKAGE = os.path.dirname(os.path.abspath(tui.__file__))
 
 
 def _library_roots() -> tuple[str, ...]:

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.app.text_buffer import TextBuffer
+from tui.app.view.text_buffer import TextBuffer
 from tui.engine.status import TaskStatus
 
 
