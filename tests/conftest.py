@@ -4,6 +4,7 @@ import os
 from types import ModuleType
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.helpers import SAMPLES, TEST_GRAPHS, EventLog
 from tui import providers
@@ -73,3 +74,21 @@ def blocking():
     module.LEFT.clear()
     yield module
     module.RELEASE.set()
+
+
+# Property tests run a modest number of examples in the default (CI) run, which has
+# a time budget; `HYPOTHESIS_PROFILE=thorough pytest` runs many more locally.
+settings.register_profile(
+    "ci",
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    derandomize=True,
+)
+settings.register_profile(
+    "thorough",
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -14,7 +14,8 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.types import Interrupt, Send
 from pydantic import BaseModel, SecretStr
 
-from tui.engine.jsonify import REDACTED, Jsonifier, secret_values_from_env
+from tui.engine.jsonify import Jsonifier
+from tui.engine.redaction import REDACTED, secret_values_from_env
 
 
 @dataclasses.dataclass

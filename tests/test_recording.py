@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tui.engine.event_bus import ListenerFailed
 from tui.engine.events import Checkpoint, RunFinished, Token, event_from_dict
 from tui.engine.recording import JsonlWriter, RecordingError, read_events
 
@@ -52,5 +53,9 @@ def test_writer_survives_a_closed_reader():
             pass
 
     writer = JsonlWriter(Broken())
-    writer(RunFinished(status="done"))
+    # It says so once (the session's bus reports it and drops the writer)...
+    with pytest.raises(ListenerFailed, match="writing events to the output failed"):
+        writer(RunFinished(status="done"))
     assert isinstance(writer.broken, BrokenPipeError)
+    # ...and stays quiet after that.
+    writer(RunFinished(status="done"))

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from typing import Any
 
+from rich.console import RenderableType
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -36,6 +37,7 @@ from tui.app.screens.node_picker import NodePickerScreen
 from tui.app.screens.run_input import RunInputScreen
 from tui.app.screens.task_detail import TaskDetailScreen
 from tui.app.source import EventSource
+from tui.app.text.notifications import LiteralNotifications
 from tui.app.view.records import LogKind, Part
 from tui.app.view.run_view import RunView
 from tui.engine.events import Interrupted, Notice, RunFailed
@@ -46,7 +48,7 @@ FRAME_S = 1 / 30
 MAX_EVENTS_PER_FRAME = 20_000
 
 
-class DebuggerApp(App[int]):
+class DebuggerApp(LiteralNotifications, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "langgraph-tui"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
@@ -125,10 +127,45 @@ class DebuggerApp(App[int]):
         self.source = source
         self.reopen = reopen
         self.autostart = autostart
+        self.closing = False
         self.model = RunView()
         self.model.graph = source.name
         self.model.thread_id = source.thread_id
         self._interrupt_open = False
+
+    # -- the app's own safety: one literal path, one way out --------------------------------
+
+    def exit(
+        self,
+        result: int | None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        # Quitting twice (q y q typed faster than a frame) is quitting once.
+        if self.closing:
+            return
+        self.closing = True
+        super().exit(result, return_code, message)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys and clicks still queued when the app tears down its screens have
+        # nowhere to go: Textual would look for a screen that is gone.
+        if isinstance(event, events.InputEvent) and not self.screen_stack:
+            return
+        await super().on_event(event)
+
+    def refresh_bindings(self) -> None:
+        if self.screen_stack:  # a message handled after the screens are gone
+            super().refresh_bindings()
+
+    def open_screen(
+        self, screen: Screen[Any], callback: Callable[[Any], None] | None = None
+    ) -> None:
+        """Push a screen, unless the app is on its way out (a key that arrived after
+        quit would open a dialog that is never drawn)."""
+        if self.closing or not self.is_running:
+            return
+        self.push_screen(screen, callback)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -181,17 +218,19 @@ class DebuggerApp(App[int]):
     # -- the per-frame drain -------------------------------------------------------------
 
     def _drain(self) -> None:
-        events = self.source.drain(MAX_EVENTS_PER_FRAME)
-        if events:
-            self.model.apply(events)
-            for event in events:
+        if not self.screen_stack:  # the frame timer can outlive the screens by a tick
+            return
+        batch = self.source.drain(MAX_EVENTS_PER_FRAME)
+        if batch:
+            self.model.apply(batch)
+            for event in batch:
                 if isinstance(event, Notice):
                     error = event.level == NoticeLevel.ERROR
                     self.notify(event.text, severity="error" if error else "warning", timeout=6)
                 elif isinstance(event, RunFailed):
                     message = event.hint or f"{event.type}: {event.error}"
                     self.notify(message, title="run failed", severity="error", timeout=8)
-            if any(isinstance(e, Interrupted) for e in events):
+            if any(isinstance(e, Interrupted) for e in batch):
                 self.call_after_refresh(self.action_answer)
         self._refresh_panes(self.model.take_dirty())
 
@@ -276,7 +315,7 @@ class DebuggerApp(App[int]):
         self.refresh_bindings()  # `l` (back to live) shows only while pinned
 
     def on_timeline_row_selected(self, message: Timeline.RowSelected) -> None:
-        self.push_screen(TaskDetailScreen(message.row))
+        self.open_screen(TaskDetailScreen(message.row))
 
     def on_token_view_follow_changed(self, message: TokenView.FollowChanged) -> None:
         self.status_bar.follow = message.follow
@@ -284,6 +323,8 @@ class DebuggerApp(App[int]):
     # -- actions: the keys -------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.closing:
+            return False  # keys that land while the app exits do nothing
         if action == "live_state":
             return self.state_pane.pinned
         allowed = self.KEYS_BY_STATUS.get(action)
@@ -382,7 +423,7 @@ class DebuggerApp(App[int]):
             if choice:
                 self._toggle_breakpoint(choice)
 
-        self.push_screen(
+        self.open_screen(
             NodePickerScreen(
                 nodes, set(self.source.interrupt_before), "Breakpoint before which node?"
             ),
@@ -409,7 +450,7 @@ class DebuggerApp(App[int]):
         self._refresh_panes(Part.TASKS | Part.GRAPH)
 
     def action_answer(self) -> None:
-        if self._interrupt_open:
+        if self._interrupt_open or self.closing:
             return
         interrupts = self.model.interrupts
         if not interrupts or self.model.status != RunStatus.INTERRUPTED:
@@ -423,17 +464,17 @@ class DebuggerApp(App[int]):
                 interrupt_id, value = result
                 self._run_op(lambda: self.source.answer(value, interrupt_id))
 
-        self.push_screen(InterruptScreen(interrupts), answered)
+        self.open_screen(InterruptScreen(interrupts), answered)
 
     def _ask_input(self, then: Callable[[Any], None]) -> None:
         def given(value: Any) -> None:
             if value is not RunInputScreen.CANCELLED:
                 then(value)
 
-        self.push_screen(RunInputScreen(self.source.input_keys(), self.source.name), given)
+        self.open_screen(RunInputScreen(self.source.input_keys(), self.source.name), given)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)]))
+        self.open_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)]))
 
     async def action_quit(self) -> None:
         # Every way out (q, ctrl+q, the palette's Quit) comes here.
@@ -447,7 +488,7 @@ class DebuggerApp(App[int]):
             if yes:
                 self.exit(0)
 
-        self.push_screen(
+        self.open_screen(
             ConfirmScreen("A run is going. Quit anyway? Its last checkpoint is kept."), decided
         )
 
@@ -491,7 +532,7 @@ class DebuggerApp(App[int]):
                 return
             self.notify(f"model: {applied} from the next run (r runs again)", timeout=4)
 
-        self.push_screen(ModelPickerScreen(switcher), chosen)
+        self.open_screen(ModelPickerScreen(switcher), chosen)
 
     @work(thread=True, exclusive=True, group="reload")
     def reload_graph(self) -> None:

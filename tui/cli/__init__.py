@@ -13,6 +13,7 @@ import argparse
 from tui.cli import models_command, replay_command, run_command
 from tui.cli.errors import UsageError, print_error
 from tui.cli.exit_codes import EXIT_USAGE
+from tui.cli.process_io import exit_now_if_threads_linger
 
 SUBCOMMANDS = (run_command, models_command, replay_command)
 
@@ -35,3 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print_error(str(exc))
         return EXIT_USAGE
+
+
+def entry() -> int:
+    """The ``langgraph-tui`` command (and ``python -m tui``): ``main``, then an exit
+    that a thread left running by the graph cannot hold up."""
+    code = main()
+    exit_now_if_threads_linger(code)
+    return code

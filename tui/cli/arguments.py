@@ -33,9 +33,13 @@ def parse_json_arg(flag: str, text: str, *, allow_file: bool) -> Any:
         path = Path(text[1:])
         where = f"{flag} {text}"
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_bytes().decode("utf-8")
         except OSError as exc:
             raise UsageError(f"{where}: cannot read {path} ({exc.strerror or exc})") from exc
+        except UnicodeDecodeError as exc:
+            raise UsageError(
+                f"{where}: {path} is not UTF-8 text (byte {exc.start}): give a JSON file"
+            ) from exc
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -43,6 +47,8 @@ def parse_json_arg(flag: str, text: str, *, allow_file: bool) -> Any:
             f"{where} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
             """quote it for the shell, e.g. --input '{"topic": "cats"}'"""
         ) from exc
+    except RecursionError:
+        raise UsageError(f"{where}: the JSON is nested too deeply to read (simplify it)") from None
 
 
 def split_nodes(values: list[str]) -> list[str]:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sys
 
+from tui.engine.redaction import Redactor
+
 
 class UsageError(Exception):
     """Bad arguments; ``str()`` is the one-line message."""
 
 
 def print_error(message: str) -> None:
-    print(f"langgraph-tui: error: {message}", file=sys.stderr)
+    # An error can quote what a graph or a server said, secrets included.
+    text = Redactor.from_env().scrub(message)
+    print(f"langgraph-tui: error: {text}", file=sys.stderr)

@@ -3,57 +3,74 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import threading
+from typing import TextIO
 
-from tui.cli.errors import UsageError
+from tui.cli.errors import UsageError, print_error
 from tui.cli.exit_codes import BY_OUTCOME, EXIT_CANCELLED, EXIT_FAILED
-from tui.engine.events import Event, RunFinished
+from tui.engine.events import Event, Notice, RunFinished
 from tui.engine.recording import JsonlWriter
 from tui.engine.session import NO_INPUT, Session, SessionError
-from tui.engine.status import RunOutcome
+from tui.engine.status import NoticeLevel, RunOutcome
 from tui.launcher import RunSpec
 
 
-def run_headless(session: Session, spec: RunSpec) -> int:
-    """Run to the end, writing JSONL; returns the exit code for the final status."""
-    writer = JsonlWriter.to_path(spec.jsonl) if spec.jsonl else JsonlWriter(sys.stdout)
+def run_headless(session: Session, spec: RunSpec, writer: JsonlWriter) -> int:
+    """Run to the end, writing JSONL; returns the exit code for the final status.
+
+    On a thread the checkpointer already holds, the run continues where the thread
+    stopped (``Session.go``); ``--resume`` answers its pending interrupt."""
     finished = threading.Event()
     outcome: list[RunOutcome] = []
 
-    def on_event(event: Event) -> None:
-        writer(event)
+    def watch(event: Event) -> None:
         if isinstance(event, RunFinished):
             outcome.append(event.status)
             finished.set()
+        elif isinstance(event, Notice) and event.level == NoticeLevel.ERROR:
+            # A broken recording, say: the user learns it now, not at the end.
+            print(f"langgraph-tui: {event.text}", file=sys.stderr, flush=True)
 
-    session.add_listener(on_event)
+    session.add_listener(writer)
+    session.add_listener(watch)
     try:
+        if spec.thread_id:
+            session.open_thread().result()
         if spec.resume is not NO_INPUT:
             session.answer(spec.resume).result()
         else:
-            session.start(spec.input).result()
+            session.go(spec.input).result()
     except SessionError as exc:
-        writer.close()
         raise UsageError(str(exc)) from exc
     try:
         while not finished.wait(0.1):
-            if writer.broken is not None:
+            if writer.broken is not None and writer.name == "stdout":
                 # Nobody reads the events any more: stop spending model tokens.
-                _silence_stdout()
-                raise KeyboardInterrupt
+                return _output_gone(session, finished, writer)
     except KeyboardInterrupt:
-        with contextlib.suppress(SessionError):
-            session.cancel()
-        finished.wait(5.0)
-        writer.close()
+        _cancel(session, finished)
         return EXIT_CANCELLED
-    writer.close()
+    if writer.broken is not None and writer.name == "stdout":
+        return _output_gone(session, finished, writer)
     return BY_OUTCOME.get(outcome[-1], EXIT_FAILED) if outcome else EXIT_FAILED
 
 
-def _silence_stdout() -> None:
-    # Python would otherwise report the broken pipe again when it flushes at exit.
-    with contextlib.suppress(OSError, ValueError):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+def _cancel(session: Session, finished: threading.Event) -> None:
+    with contextlib.suppress(SessionError):
+        session.cancel()
+    finished.wait(10.0)
+
+
+def _output_gone(session: Session, finished: threading.Event, writer: JsonlWriter) -> int:
+    _cancel(session, finished)
+    reason = writer.broken.strerror if writer.broken is not None else None
+    print_error(f"stdout was closed ({reason or 'write failed'}): the run was cancelled")
+    return EXIT_FAILED
+
+
+def jsonl_writer(spec: RunSpec, stdout: TextIO) -> JsonlWriter:
+    """Where headless events go: ``--jsonl FILE``, else stdout."""
+    if spec.jsonl:
+        return JsonlWriter.to_path(spec.jsonl)
+    return JsonlWriter(stdout, name="stdout")

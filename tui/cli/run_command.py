@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+from collections.abc import Callable
 
 from tui.cli.arguments import add_model_options, parse_json_arg, split_nodes
 from tui.cli.errors import UsageError, print_error
 from tui.cli.exit_codes import EXIT_USAGE
-from tui.engine.answers import parse_answer
-from tui.engine.session import NO_INPUT, Session
+from tui.cli.headless import jsonl_writer, run_headless
+from tui.cli.process_io import no_stdin, user_output_to_stderr
+from tui.engine.answers import AnswerError, parse_answer
+from tui.engine.checkpointer import CheckpointerError, check_spec
+from tui.engine.recording import JsonlWriter, RecordingError
+from tui.engine.session import NO_INPUT, Session, SessionError
 from tui.launcher import RunSpec
 
 
@@ -63,12 +68,17 @@ def run_spec_from_args(args: argparse.Namespace) -> RunSpec:
     except ModelSpecError as exc:
         raise UsageError(str(exc)) from exc
     checkpointer = args.checkpointer
-    if checkpointer != "memory" and not (
-        checkpointer.startswith("sqlite:") and len(checkpointer) > len("sqlite:")
-    ):
-        raise UsageError(f"bad --checkpointer {checkpointer!r}: use memory or sqlite:PATH")
+    try:
+        check_spec(checkpointer)
+    except CheckpointerError as exc:
+        raise UsageError(str(exc)) from exc
     if args.resume is not None and not args.thread:
         raise UsageError("--resume needs --thread ID (and a persistent --checkpointer sqlite:PATH)")
+    if args.recursion_limit is not None and args.recursion_limit < 1:
+        raise UsageError(
+            f"--recursion-limit must be 1 or more (got {args.recursion_limit}): "
+            "it is the most supersteps one run may take"
+        )
     return RunSpec(
         graph=args.graph,
         input=_input(args),
@@ -79,9 +89,16 @@ def run_spec_from_args(args: argparse.Namespace) -> RunSpec:
         interrupt_after=split_nodes(args.break_after),
         recursion_limit=args.recursion_limit,
         jsonl=args.jsonl,
-        resume=parse_answer(args.resume) if args.resume is not None else NO_INPUT,
+        resume=_answer(args.resume) if args.resume is not None else NO_INPUT,
         verbose=args.verbose,
     )
+
+
+def _answer(text: str) -> object:
+    try:
+        return parse_answer(text)
+    except AnswerError as exc:
+        raise UsageError(f"--resume: {exc}") from exc
 
 
 def _input(args: argparse.Namespace) -> object:
@@ -94,6 +111,33 @@ def _input(args: argparse.Namespace) -> object:
 
 def command(args: argparse.Namespace) -> int:
     spec = run_spec_from_args(args)
+    with no_stdin():
+        if args.headless:
+            with user_output_to_stderr() as stdout:
+                writer = _open_output(lambda: jsonl_writer(spec, stdout))
+                try:
+                    return _with_session(spec, lambda session: run_headless(session, spec, writer))
+                finally:
+                    writer.close()
+        jsonl = spec.jsonl
+        recorder = _open_output(lambda: JsonlWriter.to_path(jsonl)) if jsonl else None
+        try:
+            return _with_session(spec, lambda session: _run_tui(session, spec, recorder))
+        finally:
+            if recorder is not None:
+                recorder.close()
+
+
+def _open_output(open_writer: Callable[[], JsonlWriter]) -> JsonlWriter:
+    # Before the graph loads: a --jsonl that cannot be written is a usage error, not
+    # a run that goes unrecorded.
+    try:
+        return open_writer()
+    except RecordingError as exc:
+        raise UsageError(f"--jsonl: {exc}") from exc
+
+
+def _with_session(spec: RunSpec, use: Callable[[Session], int]) -> int:
     from tui.launcher import open_session
     from tui.loading import GraphLoadError
 
@@ -106,11 +150,7 @@ def command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         _check_breakpoints(session, spec.interrupt_before + spec.interrupt_after)
-        if args.headless:
-            from tui.cli.headless import run_headless
-
-            return run_headless(session, spec)
-        return _run_tui(session, spec)
+        return use(session)
     finally:
         session.close()
 
@@ -124,22 +164,22 @@ def _check_breakpoints(session: Session, nodes: list[str]) -> None:
             )
 
 
-def _run_tui(session: Session, spec: RunSpec) -> int:
+def _run_tui(session: Session, spec: RunSpec, recorder: JsonlWriter | None) -> int:
     from tui.app.app import DebuggerApp
-    from tui.engine.recording import JsonlWriter
     from tui.launcher import reopen
 
-    recorder = None
-    if spec.jsonl:
+    if recorder is not None:
         # The TUI records too: every event, flushed as it comes, so the file is
         # whole up to the last event whatever happens to the app.
-        recorder = JsonlWriter.to_path(spec.jsonl)
         session.add_listener(recorder)
+    if spec.thread_id:
+        try:
+            session.open_thread().result()
+        except SessionError as exc:
+            raise UsageError(str(exc)) from exc
     app = DebuggerApp(session, reopen=lambda: reopen(spec))
     try:
         app.run()
     finally:
         app.source.close()  # a reload may have swapped in a new session
-        if recorder is not None:
-            recorder.close()
     return app.return_code or 0

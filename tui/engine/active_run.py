@@ -24,6 +24,8 @@ class ActiveRun:
     done: threading.Event = field(default_factory=threading.Event)
     root_tasks: set[str] = field(default_factory=set)
     saw_root_task: bool = False
+    last_checkpoint_id: str | None = None
+    """The last root checkpoint this run's own stream reported."""
 
     def request_step_stop(self) -> None:
         """Step mode asked for while running: stop after the step now in flight."""
@@ -31,14 +33,20 @@ class ActiveRun:
         if self.saw_root_task and not self.root_tasks:
             self.control.request_drain(PauseReason.STEP)
 
-    def track_step(self, part: Mapping[str, Any]) -> None:
-        """In step mode, request the drain once every root task of the step has
-        reported its result: before the loop ticks again, never inside a subgraph."""
-        if not self.step_mode or part.get("type") != "debug" or part.get("ns"):
+    def track(self, part: Mapping[str, Any]) -> None:
+        """Follow the root graph's steps in this run's own stream. In step mode,
+        request the drain once every root task of the step has reported its result:
+        before the loop ticks again, never inside a subgraph."""
+        if part.get("type") != "debug" or part.get("ns"):
             return
         data = part.get("data") or {}
-        task_id = (data.get("payload") or {}).get("id")
-        if not isinstance(task_id, str):
+        payload = data.get("payload") or {}
+        if data.get("type") == "checkpoint":
+            config = payload.get("config") or {}
+            self.last_checkpoint_id = (config.get("configurable") or {}).get("checkpoint_id")
+            return
+        task_id = payload.get("id")
+        if not self.step_mode or not isinstance(task_id, str):
             return
         if data.get("type") == "task":
             self.root_tasks.add(task_id)

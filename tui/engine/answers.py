@@ -10,8 +10,14 @@ import json
 from typing import Any
 
 
+class AnswerError(ValueError):
+    """An answer that cannot be used as it is; ``str()`` says why."""
+
+
 def parse_answer(text: str) -> Any:
     try:
         return json.loads(text.strip())
     except json.JSONDecodeError:
         return text
+    except RecursionError:
+        raise AnswerError("the JSON is nested too deeply to read (simplify it)") from None

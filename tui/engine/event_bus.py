@@ -1,7 +1,9 @@
 """Where events leave the engine: numbered, timed, queued and handed to listeners.
 
 Events come from several threads (the engine loop, the cancel watchdog, the
-blocked-loop monitor); one lock gives every consumer one order. Each run has a
+blocked-loop monitor); one lock gives every consumer one order. Every text field of
+every event passes the session's redactor here (graph values were redacted as they
+were converted, streamed tokens across their chunks), so nothing leaves unredacted. Each run has a
 generation: when a blocked loop is abandoned, whatever that run still emits later
 is dropped instead of contradicting what the session already reported.
 """
@@ -13,15 +15,22 @@ import threading
 from collections.abc import Callable
 
 from tui.engine.events import Event, Notice
+from tui.engine.redaction import Redactor, redact_event_text
 from tui.engine.status import NoticeLevel
 
 Listener = Callable[[Event], None]
 
 
 class EventBus:
-    def __init__(self, now: Callable[[], float], observe: Callable[[Event], None]) -> None:
+    def __init__(
+        self,
+        now: Callable[[], float],
+        observe: Callable[[Event], None],
+        redactor: Redactor | None = None,
+    ) -> None:
         self._now = now
         self._observe = observe
+        self._redactor = redactor or Redactor()
         self.queue: queue.SimpleQueue[Event] = queue.SimpleQueue()
         self.lock = threading.RLock()
         self._listeners: list[Listener] = []
@@ -52,24 +61,37 @@ class EventBus:
         with self.lock:
             if generation is not None and generation != self.generation:
                 return
-            self._stamp(event)
-            for listener in list(self._listeners):
-                try:
-                    listener(event)
-                except Exception as exc:
-                    # A broken consumer (closed pipe, full disk) must not take the
-                    # run down with it: drop that consumer and say so.
-                    self._listeners.remove(listener)
-                    self._stamp(
-                        Notice(
-                            level=NoticeLevel.ERROR,
-                            text=f"an event consumer failed and was removed: {exc!r}",
-                        )
-                    )
+            self._deliver(event)
+
+    def _deliver(self, event: Event) -> None:
+        self._stamp(event)
+        failures: list[Exception] = []
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception as failure:
+                # A broken consumer (closed pipe, full disk) must not take the run
+                # down with it: drop that consumer, and tell the others (the screen,
+                # a headless run's stderr) after this event.
+                self._listeners.remove(listener)
+                failures.append(failure)
+        for broken in failures:
+            self._deliver(Notice(level=NoticeLevel.ERROR, text=_failure(broken)))
 
     def _stamp(self, event: Event) -> None:
+        redact_event_text(event, self._redactor)
         event.seq = self._seq
         self._seq += 1
         event.t = self._now()
         self._observe(event)
         self.queue.put(event)
+
+
+def _failure(exc: Exception) -> str:
+    if isinstance(exc, ListenerFailed):
+        return str(exc)
+    return f"an event consumer failed and was removed: {exc!r}"
+
+
+class ListenerFailed(Exception):
+    """Raised by a listener that knows how to say what broke (``str()`` is shown)."""

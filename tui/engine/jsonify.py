@@ -3,8 +3,9 @@
 State can hold messages, dataclasses, pydantic models, sets, bytes and arbitrary
 objects. Dropping what ``json`` cannot encode would make the inspector lie, so each
 is converted to the closest JSON form; only truly opaque objects fall back to
-``repr``. Secrets are scrubbed here because every event passes through this function
-on its way to a screen or a recording.
+``repr``, and an object whose conversion raises is shown by its ``repr`` too: the
+debugger never fails on what a graph holds. Every graph value on its way into an
+event passes through here, so this is where the redactor sees it.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ import datetime as dt
 import decimal
 import enum
 import math
-import os
-import re
 import traceback
 import uuid
 from collections.abc import Iterable, Mapping
@@ -27,53 +26,37 @@ from langchain_core.messages import BaseMessage
 from langgraph.types import Command, Interrupt, Send
 from pydantic import BaseModel, SecretBytes, SecretStr
 
-REDACTED = "[redacted]"
+from tui.engine.redaction import REDACTED, Redactor, is_secret_name
 
-_SECRET_KEY = re.compile(
-    r"(api[_-]?key|secret|passw(or)?d|authorization|auth[_-]?token|access[_-]?token|"
-    r"refresh[_-]?token|bearer|private[_-]?key)",
-    re.IGNORECASE,
-)
-_SECRET_ENV = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)", re.IGNORECASE)
-_MIN_SECRET_LEN = 8
 _MAX_DEPTH = 64
-
-
-def secret_values_from_env(environ: Mapping[str, str] | None = None) -> frozenset[str]:
-    """Values of environment variables whose names say they are secrets."""
-    env = os.environ if environ is None else environ
-    return frozenset(
-        value
-        for name, value in env.items()
-        if _SECRET_ENV.search(name) and len(value) >= _MIN_SECRET_LEN
-    )
-
-
-def is_secret_key(key: str) -> bool:
-    return bool(_SECRET_KEY.search(key))
+# Python refuses to print integers longer than this (sys.get_int_max_str_digits),
+# and so would the JSON encoder: such a number is described instead.
+_HUGE_INT_BITS = 13_000
 
 
 class Jsonifier:
-    """Converts values to JSON data; one instance per session so the set of secret
-    values is computed once, not per token."""
+    """Converts values to JSON data and redacts them on the way; one per session."""
 
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
-        self.secrets = tuple(sorted({s for s in secrets if len(s) >= _MIN_SECRET_LEN}))
+    def __init__(self, secrets: Iterable[str] | Redactor = ()) -> None:
+        self.redactor = secrets if isinstance(secrets, Redactor) else Redactor(secrets)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return self.redactor.secrets
 
     def scrub(self, text: str) -> str:
-        for secret in self.secrets:
-            if secret in text:
-                text = text.replace(secret, REDACTED)
-        return text
+        return self.redactor.scrub(text)
 
     def __call__(self, value: Any) -> Any:
         return self._convert(value, 0, set())
 
     def _convert(self, value: Any, depth: int, active: set[int]) -> Any:
-        if value is None or isinstance(value, bool | int):
+        if value is None or isinstance(value, bool):
             return value
+        if isinstance(value, int):
+            return _int(value)
         if isinstance(value, str):
-            return self.scrub(value) if self.secrets else value
+            return self.redactor.scrub(value)
         if isinstance(value, float):
             return value if math.isfinite(value) else str(value)
         if depth > _MAX_DEPTH:
@@ -84,6 +67,14 @@ class Jsonifier:
         active.add(marker)
         try:
             return self._convert_container(value, depth + 1, active)
+        except RecursionError:
+            return f"<{type(value).__name__} too deep to show>"
+        except Exception as exc:
+            # A model_dump, a property or an iterator of the graph's own that
+            # raises must not fail the run: show what can be shown.
+            return self.redactor.scrub(
+                f"<{type(value).__name__} (cannot be shown: {type(exc).__name__})>"
+            )
         finally:
             active.discard(marker)
 
@@ -92,10 +83,16 @@ class Jsonifier:
         if isinstance(value, Mapping):
             out: dict[str, Any] = {}
             for key, item in value.items():
-                name = key if isinstance(key, str) else str(convert(key, depth, active))
-                out[name] = REDACTED if is_secret_key(name) else convert(item, depth, active)
+                name = convert(key, depth, active)
+                name = name if isinstance(name, str) else to_text(name)
+                out[name] = (
+                    REDACTED if _is_secret_item(name, item) else convert(item, depth, active)
+                )
             return out
         if isinstance(value, list | tuple):
+            if len(value) == 2 and isinstance(value[0], str) and is_secret_name(value[0]):
+                # A header or setting given as a pair: ("Authorization", "Bearer ...").
+                return [convert(value[0], depth, active), REDACTED]
             return [convert(item, depth, active) for item in value]
         if isinstance(value, set | frozenset):
             items = [convert(item, depth, active) for item in value]
@@ -103,7 +100,8 @@ class Jsonifier:
         if isinstance(value, SecretStr | SecretBytes):
             return REDACTED
         if isinstance(value, bytes | bytearray | memoryview):
-            return {"$bytes": base64.b64encode(bytes(value)).decode("ascii")}
+            data = self.redactor.scrub_bytes(bytes(value))
+            return {"$bytes": base64.b64encode(data).decode("ascii")}
         if isinstance(value, BaseMessage):
             return convert(_message_dict(value), depth, active)
         special = _special_form(value)
@@ -115,7 +113,7 @@ class Jsonifier:
             fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
             return convert(fields, depth, active)
         if isinstance(value, BaseException):
-            return {"type": type(value).__name__, "message": self.scrub(str(value))}
+            return {"type": type(value).__name__, "message": self.scrub(safe_str(value))}
         if isinstance(value, enum.Enum):
             return convert(value.value, depth, active)
         if isinstance(value, dt.datetime | dt.date | dt.time):
@@ -125,6 +123,28 @@ class Jsonifier:
         if isinstance(value, uuid.UUID | decimal.Decimal | PurePath):
             return str(value)
         return self.scrub(_safe_repr(value))
+
+
+def _is_secret_item(name: str, item: Any) -> bool:
+    # Numbers and flags under a secret-sounding name ("token_count") are not secrets.
+    return is_secret_name(name) and not (item is None or isinstance(item, bool | int | float))
+
+
+def _int(value: int) -> int | str:
+    if value.bit_length() <= _HUGE_INT_BITS:
+        return value
+    digits = int(value.bit_length() * math.log10(2)) + 1
+    return f"<{'-' if value < 0 else ''}integer of about {digits:,} digits>"
+
+
+def to_text(value: Any) -> str:
+    """Any JSON value as one string (a dict key that was not a string)."""
+    import json
+
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    except (TypeError, ValueError):
+        return _safe_repr(value)
 
 
 def _message_dict(message: Any) -> dict[str, Any]:
@@ -155,9 +175,22 @@ def _special_form(value: Any) -> dict[str, Any] | None:
 def _safe_repr(value: Any) -> str:
     try:
         return repr(value)
+    except RecursionError:
+        return f"<{type(value).__name__} too deep to show>"
     except Exception as exc:
-        return f"<{type(value).__name__} (repr failed: {exc!r})>"
+        return f"<{type(value).__name__} (repr failed: {type(exc).__name__})>"
+
+
+def safe_str(value: Any) -> str:
+    """``str(value)``, or its ``repr`` when ``__str__`` raises."""
+    try:
+        return str(value)
+    except Exception:
+        return _safe_repr(value)
 
 
 def format_exception(exc: BaseException) -> str:
-    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    try:
+        return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    except Exception:  # an exception whose __str__ raises, say
+        return f"{type(exc).__name__}: {safe_str(exc)}"

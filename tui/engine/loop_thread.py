@@ -19,13 +19,22 @@ T = TypeVar("T")
 class LoopThread:
     def __init__(self, name: str = "langgraph-tui-engine") -> None:
         self.loop = asyncio.new_event_loop()
+        self._stopping = False
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
         try:
-            self.loop.run_forever()
+            while not self._stopping:
+                try:
+                    self.loop.run_forever()
+                except (KeyboardInterrupt, SystemExit):
+                    # asyncio re-raises these out of the loop when a task (a node)
+                    # raises them; the task holds the exception too, so whoever
+                    # awaits it (the run) sees it. The loop itself carries on.
+                    continue
+                break
         finally:
             self.loop.close()
 
@@ -44,6 +53,7 @@ class LoopThread:
         """Stop the loop; never waits longer than ``timeout`` for a blocked one."""
         if self.loop.is_closed():
             return
+        self._stopping = True
         self.loop.call_soon_threadsafe(self.loop.stop)
         if threading.current_thread() is not self._thread:
             self._thread.join(timeout)

@@ -27,6 +27,7 @@ from tui.engine.events import (
     Values,
 )
 from tui.engine.jsonify import Jsonifier, format_exception
+from tui.engine.redaction import Redactor, StreamRedactor
 from tui.engine.status import TaskStatus
 
 STREAM_MODES: list[StreamMode] = ["messages", "updates", "values", "debug", "custom"]
@@ -64,6 +65,8 @@ class Normalizer:
         # Providers that send whole tool calls (Ollama) give them no index; a
         # consumer that merges chunks by index would fuse parallel calls into one.
         self._indexless_calls: dict[str | None, int] = {}
+        # Per streaming message: what redaction still holds back of each part.
+        self._streams: dict[tuple[tuple[str, ...], str | None], _MessageStreams] = {}
 
     def events_for(self, part: Mapping[str, Any], now: float) -> list[Event]:
         kind = part.get("type")
@@ -96,6 +99,28 @@ class Normalizer:
             for task in self.running.values()
         ]
         self.running.clear()
+        return events
+
+    def flush_streams(self) -> list[Event]:
+        """What redaction still holds of messages that never got their last chunk
+        (the run failed or was cancelled mid-reply), as final tokens."""
+        events: list[Event] = []
+        for (ns, message_id), streams in self._streams.items():
+            text, reasoning, args = streams.flush_all()
+            if text or reasoning or args:
+                events.append(
+                    Token(
+                        ns=ns,
+                        node=streams.node,
+                        message_id=message_id,
+                        task_id=streams.task_id,
+                        text=text,
+                        reasoning=reasoning,
+                        tool_call_chunks=self.jsonify(args),
+                        last=True,
+                    )
+                )
+        self._streams.clear()
         return events
 
     def running_nodes(self) -> list[str]:
@@ -198,10 +223,16 @@ class Normalizer:
             )
         if not isinstance(message, AIMessage | AIMessageChunk):
             return Token(**common, role=_role(message), text=scrub(message.text), last=True)
-        reasoning = scrub(_reasoning_of(message))
-        tool_chunks = self._indexed(message.id, _tool_call_chunks(message))
         last = not isinstance(message, AIMessageChunk) or message.chunk_position == "last"
-        text = scrub(message.text)
+        streams = self._streams_of(ns, message.id, node, common["task_id"])
+        reasoning = streams.feed("reasoning", _reasoning_of(message), last)
+        text = streams.feed("text", message.text, last)
+        tool_chunks = self._indexed(message.id, _tool_call_chunks(message))
+        for chunk in tool_chunks:
+            chunk["args"] = streams.feed(("args", chunk["index"]), chunk["args"], False)
+        if last:
+            tool_chunks += streams.flush_args()
+            self._streams.pop((ns, message.id), None)
         if not (text or reasoning or tool_chunks or last):
             return None
         return Token(
@@ -211,6 +242,15 @@ class Normalizer:
             tool_call_chunks=self.jsonify(tool_chunks),
             last=last,
         )
+
+    def _streams_of(
+        self, ns: tuple[str, ...], message_id: str | None, node: str, task_id: str | None
+    ) -> _MessageStreams:
+        streams = self._streams.get((ns, message_id))
+        if streams is None:
+            streams = _MessageStreams(self.jsonify.redactor, node, task_id)
+            self._streams[(ns, message_id)] = streams
+        return streams
 
     def _indexed(
         self, message_id: str | None, chunks: list[dict[str, Any]]
@@ -222,6 +262,39 @@ class Normalizer:
                 chunk["index"] = seen if chunk["name"] else max(0, seen - 1)
                 self._indexless_calls[message_id] = seen + 1 if chunk["name"] else max(1, seen)
         return chunks
+
+
+class _MessageStreams:
+    """The text, reasoning and tool-call arguments of one streaming message, each
+    redacted across its chunks."""
+
+    def __init__(self, redactor: Redactor, node: str, task_id: str | None) -> None:
+        self._redactor = redactor
+        self.node = node
+        self.task_id = task_id
+        self._parts: dict[Any, StreamRedactor] = {}
+
+    def feed(self, part: Any, text: str, last: bool) -> str:
+        if not text and not last and part not in self._parts:
+            return ""
+        stream = self._parts.get(part)
+        if stream is None:
+            stream = self._parts[part] = StreamRedactor(self._redactor)
+        shown = stream.feed(text)
+        return shown + stream.flush() if last else shown
+
+    def flush_args(self) -> list[dict[str, Any]]:
+        """Tool-call arguments still held back, as chunks, when the message ends."""
+        return [
+            {"name": None, "args": stream.flush(), "id": None, "index": part[1]}
+            for part, stream in self._parts.items()
+            if isinstance(part, tuple) and stream.pending
+        ]
+
+    def flush_all(self) -> tuple[str, str, list[dict[str, Any]]]:
+        text = self._parts["text"].flush() if "text" in self._parts else ""
+        reasoning = self._parts["reasoning"].flush() if "reasoning" in self._parts else ""
+        return text, reasoning, self.flush_args()
 
 
 def _role(message: BaseMessage) -> str:

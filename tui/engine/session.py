@@ -14,17 +14,23 @@ Run control, as measured on LangGraph 1.2:
 * cancel: the asyncio task that iterates the stream is cancelled; the last
   finished step stays checkpointed. If the debuggee blocks its loop, the cancel
   cannot land until it unblocks, so after a grace period the session gives up on
-  that loop, reports the run cancelled, and carries on with a fresh one.
+  that loop (fencing off its writes), reports the run cancelled, and carries on
+  with a fresh one.
 
-The parts live beside this module: ``event_bus`` (numbering and delivery),
-``checkpointer`` (the saver's lifecycle), ``watchdog`` (the blocked-loop notice),
-``active_run`` (one run in flight); what the engine needs from model providers
-comes in through ``ports``.
+Every run ends in ``_end``, with a ``run_finished`` event, whatever happened: a
+failure, a cancel, a ``KeyboardInterrupt`` or ``SystemExit`` raised by a node, or
+an error in the ending itself.
+
+The parts live beside this module: ``event_bus`` (numbering, redaction and
+delivery), ``checkpointer`` (the saver's lifecycle, save notices and fence),
+``watchdog`` (the blocked-loop notice), ``active_run`` (one run in flight); what
+the engine needs from model providers comes in through ``ports``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import contextlib
 import threading
@@ -41,7 +47,7 @@ from langgraph.types import Command, StateSnapshot
 
 from tui.engine import graph_info
 from tui.engine.active_run import ActiveRun
-from tui.engine.checkpointer import Checkpointer
+from tui.engine.checkpointer import Checkpointer, CheckpointerError, ObservedSaver
 from tui.engine.clock import Clock
 from tui.engine.event_bus import EventBus, Listener
 from tui.engine.events import (
@@ -57,11 +63,12 @@ from tui.engine.events import (
     RunStarted,
     Status,
 )
-from tui.engine.jsonify import Jsonifier, format_exception, secret_values_from_env
+from tui.engine.jsonify import Jsonifier, format_exception, safe_str
 from tui.engine.llm_stats import LlmStatsHandler
 from tui.engine.loop_thread import LoopThread
 from tui.engine.normalize import STREAM_MODES, Normalizer
 from tui.engine.ports import ErrorExplainer, ModelSwitcher, ModelSwitchError
+from tui.engine.redaction import Redactor, secret_values_in
 from tui.engine.status import (
     NoticeLevel,
     PauseReason,
@@ -97,6 +104,14 @@ class SessionOptions:
     """Set when the graph follows ``--model``: "Switch model" then applies."""
 
 
+@dataclass
+class _Ending:
+    """How the stream of a run stopped, before the session looked at the thread."""
+
+    outcome: RunOutcome
+    error: BaseException | None = None
+
+
 class Session:
     read_only = False
 
@@ -112,7 +127,8 @@ class Session:
         self.options = options or SessionOptions()
         self.name = name
         self.clock = self.options.clock
-        self.jsonify = jsonify or Jsonifier(secret_values_from_env())
+        self.jsonify = jsonify or Jsonifier(Redactor.from_env())
+        self.redactor = self.jsonify.redactor
         self.thread_id = self.options.thread_id or uuid.uuid4().hex[:8]
         # The very lists handed to astream: LangGraph 1.2 keeps them and reads them at
         # every tick, so a breakpoint toggled mid-run applies to that run. A sentinel
@@ -130,11 +146,15 @@ class Session:
         self._user_graph = graph
         self._graph: Pregel | None = None
         self._graph_engine: LoopThread | None = None
+        self._saver: ObservedSaver | None = None
         self._checkpointer = Checkpointer(self.options.checkpointer, graph.checkpointer)
         self._t0 = self.clock.now()
-        self._bus = EventBus(self.now, self._track)
+        self._bus = EventBus(self.now, self._track, self.redactor)
         self._run: ActiveRun | None = None
         self._normalizer = Normalizer(self.jsonify)
+        # Stream events wait here while a checkpoint ahead of them is not saved yet.
+        self._outbox: collections.deque[tuple[Event, int]] = collections.deque()
+        self._saved_checkpoints: set[str] = set()
         self._closed = False
         self._watchdog = LoopWatchdog(
             threshold_s=self.options.block_warning_s,
@@ -164,6 +184,24 @@ class Session:
     def drain(self, limit: int | None = None) -> list[Event]:
         """Every event emitted since the last drain (at most ``limit``), oldest first."""
         return self._bus.drain(limit)
+
+    def redact(self, text: str) -> str:
+        """``text`` with every secret this session knows replaced."""
+        return self.redactor.scrub(text)
+
+    # -- the thread ---------------------------------------------------------------------
+
+    def open_thread(self) -> concurrent.futures.Future:
+        """Look at what the checkpointer holds for this thread and show it: a thread
+        reopened after a kill, a breakpoint, a cancel or at an interrupt continues
+        where it stopped. A new thread shows nothing."""
+        return self._submit(self._open_thread())
+
+    def go(self, input: Any = NO_INPUT) -> concurrent.futures.Future:
+        """What a user who runs a graph on a thread means: continue the thread if it
+        stopped mid-run, else start a run with ``input`` (the next turn, on a thread
+        that finished)."""
+        return self._submit(self._go(input))
 
     # -- run control --------------------------------------------------------------------
 
@@ -286,8 +324,11 @@ class Session:
     async def _ensure_graph(self) -> Pregel:
         if self._graph is not None and self._graph_engine is self._engine:
             return self._graph
-        saver = await self._checkpointer.open()
-        self._graph = self._user_graph.copy(update={"checkpointer": saver})
+        try:
+            self._saver = await self._checkpointer.open(self._checkpoint_saved)
+        except CheckpointerError as exc:
+            raise SessionError(str(exc)) from exc
+        self._graph = self._user_graph.copy(update={"checkpointer": self._saver})
         self._graph_engine = self._engine
         return self._graph
 
@@ -303,6 +344,63 @@ class Session:
         if self._run is not None and not self._run.done.is_set():
             raise SessionError("a run is already going: pause (p) or cancel (x) it first")
 
+    async def _state(self) -> tuple[StateSnapshot, Pregel]:
+        graph = await self._ensure_graph()
+        try:
+            return await graph.aget_state(self._config()), graph
+        except SessionError:
+            raise
+        except Exception as exc:
+            raise SessionError(f"cannot read thread {self.thread_id}: {safe_str(exc)}") from exc
+
+    async def _open_thread(self) -> None:
+        state, _ = await self._state()
+        if not state.values and not state.next:
+            return  # a new thread
+        values = self.jsonify(state.values)
+        step = _step_of(state)
+        checkpoint_id = (state.config.get("configurable") or {}).get("checkpoint_id")
+        parent = ((state.parent_config or {}).get("configurable") or {}).get("checkpoint_id")
+        self._emit_current(
+            Checkpoint(
+                step=step if step is not None else -1,
+                checkpoint_id=checkpoint_id,
+                parent_id=parent,
+                next=list(state.next),
+                values=values,
+            )
+        )
+        where = f"thread {self.thread_id} reopened at step {step}"
+        if state.interrupts:
+            self._emit_interrupted(state.interrupts)
+            self._set_status(RunStatus.INTERRUPTED, f"{where}: waiting for an answer (i)")
+        elif state.next:
+            self._set_status(RunStatus.PAUSED, f"{where}; next: {', '.join(state.next)} (c)")
+        else:
+            self._set_status(RunStatus.DONE, f"{where}: it finished")
+
+    async def _go(self, input: Any) -> None:
+        self._require_idle()
+        state, _ = await self._state()
+        if state.interrupts:
+            raise SessionError(
+                f"thread {self.thread_id} is waiting at an interrupt: answer it with --resume VALUE"
+            )
+        if state.next:
+            if input is not NO_INPUT:
+                raise SessionError(
+                    f"thread {self.thread_id} stopped before {', '.join(state.next)}: "
+                    "continue it by running without --input/--message, or use a new --thread"
+                )
+            await self._resume(step=False)
+            return
+        if input is NO_INPUT and state.values:
+            raise SessionError(
+                f"thread {self.thread_id} has finished: send the next turn with "
+                "--message or --input, or use a new --thread"
+            )
+        await self._start(input, step=False)
+
     async def _start(self, input: Any, step: bool) -> None:
         self._require_idle()
         if input is NO_INPUT:
@@ -310,6 +408,15 @@ class Session:
         if input is NO_INPUT:
             raise SessionError("no input: pass --input JSON or --message TEXT")
         graph = await self._ensure_graph()
+        state = await graph.aget_state(self._config())
+        if state.next:
+            # Input on top of a stopped step would add a turn over unanswered work
+            # (tool calls with no results): continue it instead.
+            raise SessionError(
+                f"thread {self.thread_id} stopped before {', '.join(state.next)}: "
+                "continue it (c), or run again on a new thread (r)"
+            )
+        self.redactor.learn(secret_values_in(input))
         self.last_input = input
         self._emit_current(
             RunStarted(
@@ -328,13 +435,9 @@ class Session:
         self.step, self.next, self.values = None, [], None
         await self._start(input, step)
 
-    async def _pending(self) -> tuple[StateSnapshot, Pregel]:
-        graph = await self._ensure_graph()
-        return await graph.aget_state(self._config()), graph
-
     async def _resume(self, step: bool) -> None:
         self._require_idle()
-        state, graph = await self._pending()
+        state, graph = await self._state()
         if state.interrupts:
             raise SessionError("the run is waiting at an interrupt: answer it (i)")
         if not state.next:
@@ -351,7 +454,7 @@ class Session:
 
     async def _step_from_rest(self) -> None:
         self._require_idle()
-        state, _ = await self._pending()
+        state, _ = await self._state()
         if state.interrupts:
             raise SessionError("the run is waiting at an interrupt: answer it (i)")
         if state.next:
@@ -361,7 +464,7 @@ class Session:
 
     async def _answer(self, value: Any, interrupt_id: str | None) -> None:
         self._require_idle()
-        state, graph = await self._pending()
+        state, graph = await self._state()
         pending = list(state.interrupts)
         if not pending:
             raise SessionError("no interrupt is waiting for an answer")
@@ -373,6 +476,7 @@ class Session:
             resume = value
         else:
             resume = {i.id: value for i in pending}
+        self.redactor.learn(secret_values_in(value))
         self._emit_current(
             Resumed(
                 step=_step_of(state),
@@ -398,120 +502,197 @@ class Session:
 
     async def _drive(self, graph: Pregel, payload: Any, run: ActiveRun) -> None:
         config = self._config(run)
-        gen = run.generation
         try:
-            stream = graph.astream(
-                payload,
-                config,
-                stream_mode=list(STREAM_MODES),
-                subgraphs=True,
-                version="v2",
-                control=run.control,
-                interrupt_before=self._before,
-                interrupt_after=self._after,
-            )
-            async for part in stream:
-                for event in self._normalizer.events_for(part, self.now()):
-                    self._emit(event, gen)
-                run.track_step(part)
-        except GraphDrained:
-            await self._finish_paused(graph, config, run)
-        except asyncio.CancelledError:
-            await self._finish_cancelled(graph, config, run)
-        except Exception as exc:
-            await self._finish_failed(graph, config, run, exc)
-        else:
-            await self._finish_normally(graph, config, run)
+            try:
+                stream = graph.astream(
+                    payload,
+                    config,
+                    stream_mode=list(STREAM_MODES),
+                    subgraphs=True,
+                    version="v2",
+                    control=run.control,
+                    interrupt_before=self._before,
+                    interrupt_after=self._after,
+                )
+                async for part in stream:
+                    run.track(part)
+                    for event in self._normalizer.events_for(part, self.now()):
+                        self._emit_stream_event(event, run)
+                ending = _Ending(RunOutcome.DONE)
+            except GraphDrained:
+                ending = _Ending(RunOutcome.PAUSED)
+            except asyncio.CancelledError:
+                ending = _Ending(RunOutcome.CANCELLED)
+            except BaseException as exc:
+                # KeyboardInterrupt and SystemExit from a node end this run, not the
+                # debugger (LoopThread keeps the loop going).
+                ending = _Ending(RunOutcome.FAILED, exc)
+            await self._end(graph, run, ending)
+        except BaseException as exc:
+            # The ending itself failed (a cancel landing in it, a checkpointer that
+            # broke): the run still ends, with what is known.
+            self._end_without_state(run, RunOutcome.FAILED, exc)
         finally:
             run.done.set()
-            if gen != self._bus.generation:
-                # This loop was abandoned while blocked; now that it is free, end it.
-                loop = asyncio.get_running_loop()
-                loop.call_soon(loop.stop)
+            if run.generation != self._bus.generation:
+                # This loop was abandoned while blocked; now that it is free, end it
+                # (unless it is already gone: the coroutine closed at exit).
+                with contextlib.suppress(RuntimeError):
+                    loop = asyncio.get_running_loop()
+                    loop.call_soon(loop.stop)
 
-    async def _state_or_none(self, graph: Pregel, config: RunnableConfig) -> StateSnapshot | None:
+    def _emit_stream_event(self, event: Event, run: ActiveRun) -> None:
+        # A checkpoint event waits until its checkpoint is saved, and what the stream
+        # says after it waits behind it, so the order is kept.
+        self._outbox.append((event, run.generation))
+        self._pump_outbox()
+
+    def _pump_outbox(self) -> None:
+        outbox = self._outbox
+        while outbox:
+            event, generation = outbox[0]
+            if (
+                isinstance(event, Checkpoint)
+                and event.checkpoint_id
+                and event.checkpoint_id not in self._saved_checkpoints
+            ):
+                return
+            outbox.popleft()
+            if isinstance(event, Checkpoint) and event.checkpoint_id:
+                self._saved_checkpoints.discard(event.checkpoint_id)
+            self._emit(event, generation)
+
+    def _checkpoint_saved(self, config: RunnableConfig) -> None:
+        checkpoint_id = (config.get("configurable") or {}).get("checkpoint_id")
+        if checkpoint_id:
+            self._saved_checkpoints.add(checkpoint_id)
+            self._pump_outbox()
+
+    # -- the one place a run ends ---------------------------------------------------------
+
+    async def _end(self, graph: Pregel, run: ActiveRun, ending: _Ending) -> None:
+        # Read the thread as this run left it (its own last checkpoint), not as it is
+        # now: another process may be running the same thread.
+        config = self._config()
+        if run.last_checkpoint_id:
+            config["configurable"]["checkpoint_id"] = run.last_checkpoint_id
         try:
-            return await graph.aget_state(config)
+            state: StateSnapshot | None = await graph.aget_state(config)
         except Exception:
-            return None
+            state = None
+        self._finish(run, ending, state)
 
-    async def _finish_paused(self, graph: Pregel, config: RunnableConfig, run: ActiveRun) -> None:
-        state = await self._state_or_none(graph, config)
-        reason = PauseReason(run.control.drain_reason or PauseReason.PAUSE)
-        next_nodes = list(state.next) if state else []
-        self._emit(Paused(step=_step_of(state), next=next_nodes, reason=reason), run.generation)
-        detail = "one step done" if reason == PauseReason.STEP else "at a step boundary"
-        if next_nodes:
-            detail += f"; next: {', '.join(next_nodes)}"
-        self._set_status(RunStatus.PAUSED, detail, run.generation)
-        self._emit(
-            RunFinished(status=RunOutcome.PAUSED, values=self._values(state)), run.generation
-        )
-
-    async def _finish_cancelled(
-        self, graph: Pregel, config: RunnableConfig, run: ActiveRun
+    def _finish(
+        self,
+        run: ActiveRun,
+        ending: _Ending,
+        state: StateSnapshot | None,
+        cancel_detail: str = "",
     ) -> None:
-        run.llm_stats.close_open(TaskStatus.CANCELLED)
-        for event in self._normalizer.cancel_running(self.now()):
-            self._emit(event, run.generation)
-        state = await self._state_or_none(graph, config)
-        self._emit(
-            Cancelled(step=_step_of(state), next=list(state.next) if state else []),
-            run.generation,
-        )
-        self._set_status(RunStatus.CANCELLED, "", run.generation)
-        self._emit(
-            RunFinished(status=RunOutcome.CANCELLED, values=self._values(state)), run.generation
-        )
-
-    async def _finish_failed(
-        self, graph: Pregel, config: RunnableConfig, run: ActiveRun, exc: Exception
-    ) -> None:
-        self._normalizer.cancel_running(self.now())
-        run.llm_stats.close_open(TaskStatus.ERROR, f"{type(exc).__name__}: {exc}")
-        explain = self.options.explain_error
-        hint = explain(exc) if explain is not None else None
-        if isinstance(exc, GraphRecursionError):
-            hint = (
-                "the graph looped past its recursion limit: raise --recursion-limit or fix the loop"
-            )
-        message = self.jsonify.scrub(f"{exc}")
-        self._emit(
-            RunFailed(
-                error=message,
-                type=type(exc).__name__,
-                traceback=self.jsonify.scrub(format_exception(exc)),
-                hint=hint,
-            ),
-            run.generation,
-        )
-        state = await self._state_or_none(graph, config)
-        self._set_status(
-            RunStatus.FAILED, hint or f"{type(exc).__name__}: {message}", run.generation
-        )
-        self._emit(
-            RunFinished(status=RunOutcome.FAILED, values=self._values(state)), run.generation
-        )
-
-    async def _finish_normally(self, graph: Pregel, config: RunnableConfig, run: ActiveRun) -> None:
-        state = await self._state_or_none(graph, config)
-        values = self._values(state)
+        """Emit how the run ended, ending with ``run_finished``. Without a ``state``
+        (it could not be read) the last step the session saw stands in for it."""
         gen = run.generation
-        if state is not None and state.interrupts:
-            interrupts = [{"id": i.id, "value": self.jsonify(i.value)} for i in state.interrupts]
-            self._emit(Interrupted(interrupts=interrupts), gen)
-            self._set_status(RunStatus.INTERRUPTED, "waiting for an answer", gen)
-            self._emit(RunFinished(status=RunOutcome.INTERRUPTED, values=values), gen)
-        elif state is not None and state.next:
+        outcome, exc = ending.outcome, ending.error
+        # What waited behind a checkpoint goes out now; a checkpoint that was never
+        # saved (the write failed) is not announced.
+        for event, event_gen in self._outbox:
+            saved = not isinstance(event, Checkpoint) or (
+                event.checkpoint_id in self._saved_checkpoints
+            )
+            if saved:
+                self._emit(event, event_gen)
+        self._outbox.clear()
+        self._saved_checkpoints.clear()
+        if state is not None:
+            values, step, next_nodes = self._values(state), _step_of(state), list(state.next)
+        else:
+            values, step, next_nodes = self.values, self.step, list(self.next)
+        if outcome == RunOutcome.CANCELLED or outcome == RunOutcome.FAILED:
+            status = TaskStatus.CANCELLED if outcome == RunOutcome.CANCELLED else TaskStatus.ERROR
+            run.llm_stats.close_open(status, _error_text(exc) if exc is not None else None)
+            # Tasks still open were cut by the cancel, or by a sibling's failure.
+            for event in self._normalizer.cancel_running(self.now()):
+                self._emit(event, gen)
+        for event in self._normalizer.flush_streams():
+            self._emit(event, gen)
+        if outcome == RunOutcome.FAILED and exc is not None:
+            hint = self._hint(exc)
+            message = self.redact(safe_str(exc))
             self._emit(
-                Paused(step=_step_of(state), next=list(state.next), reason=PauseReason.BREAKPOINT),
+                RunFailed(
+                    error=message,
+                    type=type(exc).__name__,
+                    traceback=self.redact(format_exception(exc)),
+                    hint=hint,
+                ),
                 gen,
             )
-            self._set_status(RunStatus.BREAKPOINT, ", ".join(state.next), gen)
-            self._emit(RunFinished(status=RunOutcome.PAUSED, values=values), gen)
+            self._set_status(RunStatus.FAILED, hint or f"{type(exc).__name__}: {message}", gen)
+        elif outcome == RunOutcome.CANCELLED:
+            self._emit(Cancelled(step=step, next=next_nodes), gen)
+            self._set_status(RunStatus.CANCELLED, cancel_detail, gen)
+        elif outcome == RunOutcome.PAUSED:
+            reason = PauseReason(run.control.drain_reason or PauseReason.PAUSE)
+            self._emit(Paused(step=step, next=next_nodes, reason=reason), gen)
+            detail = "one step done" if reason == PauseReason.STEP else "at a step boundary"
+            if next_nodes:
+                detail += f"; next: {', '.join(next_nodes)}"
+            self._set_status(RunStatus.PAUSED, detail, gen)
+        elif state is not None and state.interrupts:
+            outcome = RunOutcome.INTERRUPTED
+            self._emit_interrupted(state.interrupts, gen)
+            self._set_status(RunStatus.INTERRUPTED, "waiting for an answer", gen)
+        elif next_nodes:
+            outcome = RunOutcome.PAUSED
+            self._emit(Paused(step=step, next=next_nodes, reason=PauseReason.BREAKPOINT), gen)
+            self._set_status(RunStatus.BREAKPOINT, ", ".join(next_nodes), gen)
         else:
             self._set_status(RunStatus.DONE, "", gen)
-            self._emit(RunFinished(status=RunOutcome.DONE, values=values), gen)
+        self._emit(RunFinished(status=outcome, values=values), gen)
+
+    def _end_without_state(self, run: ActiveRun, outcome: RunOutcome, exc: BaseException) -> None:
+        with contextlib.suppress(BaseException):
+            self._finish(run, _Ending(outcome, exc), None)
+            return
+        # Even the ordinary ending failed: say so in the fewest events that can.
+        self._emit(RunFailed(error=_error_text(exc), type=type(exc).__name__, traceback=""), None)
+        self._set_status(RunStatus.FAILED, _error_text(exc))
+        self._emit(RunFinished(status=RunOutcome.FAILED, values=None), None)
+
+    def _hint(self, exc: BaseException) -> str | None:
+        if isinstance(exc, GraphRecursionError):
+            return (
+                "the graph looped past its recursion limit: raise --recursion-limit or fix the loop"
+            )
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            return (
+                f"a node raised {type(exc).__name__}: the run stopped, the debugger did not "
+                "(raise an Exception to fail a node)"
+            )
+        if isinstance(exc, EOFError) and "reading a line" in safe_str(exc):
+            return (
+                "a node read stdin (input()): the debugger gives a graph no stdin; "
+                "pass what the node asks for in the input, or answer through interrupt()"
+            )
+        if type(exc).__name__ == "OperationalError" and "locked" in safe_str(exc):
+            return (
+                f"the checkpoint database is locked by another process ({self.options.checkpointer}): "
+                "close it, or use another --checkpointer file"
+            )
+        explain = self.options.explain_error
+        try:
+            hint = explain(exc) if explain is not None else None
+        except Exception:
+            hint = None
+        return self.redact(hint) if hint else None
+
+    def _emit_interrupted(self, interrupts: Any, generation: int | None = None) -> None:
+        self._emit(
+            Interrupted(
+                interrupts=[{"id": i.id, "value": self.jsonify(i.value)} for i in interrupts]
+            ),
+            generation,
+        )
 
     def _values(self, state: StateSnapshot | None) -> Any:
         return self.jsonify(state.values) if state is not None else None
@@ -524,24 +705,20 @@ class Session:
         with self._bus.lock:
             if run.done.is_set() or run.generation != self._bus.generation:
                 return
-            # Closed before the generation moves on, so these still count.
-            run.llm_stats.close_open(TaskStatus.CANCELLED)
+            if self._saver is not None:
+                # Whatever the blocked loop still writes once it wakes is refused: the
+                # thread stays at its last checkpoint, and continue runs the node again.
+                self._saver.fence()
+            stuck = ", ".join(self._normalizer.running_nodes()) or "a node"
+            detail = f"{stuck} blocked its event loop; its result is discarded"
+            self._emit(Notice(level=NoticeLevel.WARNING, text=f"cancelled: {detail}"), None)
+            self._finish(run, _Ending(RunOutcome.CANCELLED), None, cancel_detail=detail)
+            # What the blocked loop still emits belongs to the old generation: dropped.
             self._bus.generation += 1
-            stuck = self._normalizer.running_nodes()
-            cancelled = self._normalizer.cancel_running(self.now())
             self._normalizer = Normalizer(self.jsonify)
             self._engine = self._watchdog.start_loop()
             self._graph = None
             self._checkpointer.abandon()
-            for event in cancelled:
-                self._emit_current(event)
-            self._emit_current(Cancelled(step=self.step, next=list(self.next)))
-            detail = (
-                f"{', '.join(stuck) or 'a node'} blocked its event loop; its result is discarded"
-            )
-            self._emit_current(Notice(level=NoticeLevel.WARNING, text=f"cancelled: {detail}"))
-            self._set_status(RunStatus.CANCELLED, detail)
-            self._emit_current(RunFinished(status=RunOutcome.CANCELLED, values=self.values))
             run.done.set()
 
     def _warn_blocked(self, blocked_for: float) -> None:
@@ -585,6 +762,10 @@ def _step_of(state: StateSnapshot | None) -> int | None:
         return None
     step = (state.metadata or {}).get("step")
     return step if isinstance(step, int) else None
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {safe_str(exc)}"
 
 
 def _done_future() -> concurrent.futures.Future:

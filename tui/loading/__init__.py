@@ -90,7 +90,7 @@ def _load_from_config(path: Path, name: str | None) -> LoadedGraph:
     name, target, attr = pick_graph(config, path, name)
     base = path.parent.resolve()
     apply_env(config.get("env"), base, path)
-    apply_dependencies(config.get("dependencies") or [], base)
+    apply_dependencies(config.get("dependencies"), base, path)
     if target.endswith(".py") or target.startswith((".", "/")):
         file_path = (base / target).resolve()
         return _from_module(import_file(file_path), attr, name=name, where=str(file_path))

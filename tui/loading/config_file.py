@@ -17,12 +17,20 @@ def read_config(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise GraphLoadError(f"{path} not found: check the path to langgraph.json")
     try:
-        config = json.loads(path.read_text(encoding="utf-8"))
+        config = json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise GraphLoadError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise GraphLoadError(
+            f"{path} is not UTF-8 text (byte {exc.start}): it must be a JSON file"
+        ) from exc
     except json.JSONDecodeError as exc:
         raise GraphLoadError(
             f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}): "
             "fix the file"
         ) from exc
+    except RecursionError:
+        raise GraphLoadError(f"{path} is nested too deeply to read: fix the file") from None
     graphs = config.get("graphs") if isinstance(config, dict) else None
     if not isinstance(graphs, dict) or not graphs:
         raise GraphLoadError(
@@ -74,9 +82,16 @@ def apply_env(env: Any, base: Path, config_path: Path) -> None:
     raise GraphLoadError(f'{config_path}: "env" must be a path or a map, got {env!r}')
 
 
-def apply_dependencies(dependencies: list[Any], base: Path) -> None:
+def apply_dependencies(dependencies: Any, base: Path, config_path: Path) -> None:
     # Local paths become importable, as the CLI installs them; package names are
     # requirements the user installs themselves, so there is nothing to do here.
+    if dependencies is None:
+        return
+    if not isinstance(dependencies, list) or not all(isinstance(d, str) for d in dependencies):
+        raise GraphLoadError(
+            f'{config_path}: "dependencies" must be a list of paths or package names, '
+            f'e.g. ["."], got {dependencies!r}'[:300]
+        )
     for dep in dependencies:
         if isinstance(dep, str) and dep.startswith((".", "/")):
             dep_path = (base / dep).resolve()

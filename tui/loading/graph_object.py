@@ -58,7 +58,9 @@ def _call_factory(factory: Any, label: str) -> Any:
             result = asyncio.run(result.__aenter__())
     except GraphLoadError:
         raise
-    except Exception as exc:
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # SystemExit too: a factory cannot end the debugger
         raise GraphLoadError(
             f"the graph factory {label} raised {type(exc).__name__}: {exc} "
             "(fix the factory; --verbose shows the traceback)"

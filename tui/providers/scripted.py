@@ -290,7 +290,9 @@ def _value_for(prop: dict[str, Any], subject: str, numbers: list[str]) -> Any:
 
 
 def _call_id(prompt: str, name: str, turn: int) -> str:
-    digest = hashlib.sha1(f"{prompt}|{name}|{turn}".encode()).hexdigest()[:12]
+    digest = hashlib.sha1(f"{prompt}|{name}|{turn}".encode("utf-8", "surrogatepass")).hexdigest()[
+        :12
+    ]
     return f"call_{digest}"
 
 
@@ -322,7 +324,7 @@ _ANSWERS = (
 
 def _compose(prompt: str, subject: str) -> str:
     bank = _JOKES if "joke" in prompt.lower() else _ANSWERS
-    pick = int(hashlib.sha1(prompt.encode()).hexdigest(), 16) % len(bank)
+    pick = int(hashlib.sha1(prompt.encode("utf-8", "surrogatepass")).hexdigest(), 16) % len(bank)
     return bank[pick].format(s=subject)
 
 

@@ -7,12 +7,15 @@ line naming the fix, not a hang or a surprise at the first LLM call.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 
 DEFAULT_OLLAMA_URL = "http://localhost:11434"
 DEFAULT_TIMEOUT_S = 60.0
 PROVIDERS = ("scripted", "ollama", "openai")
+MIN_SCRIPTED_RATE = 0.5
+MAX_SCRIPTED_RATE = 1_000_000.0
 
 
 class ModelSpecError(ValueError):
@@ -57,13 +60,16 @@ def parse_model_spec(
         name = name or "default"
         if name not in ("default", "fast"):
             try:
-                if float(name) <= 0:
-                    raise ValueError
+                rate = float(name)
             except ValueError:
+                rate = math.nan
+            # Not a number, or so slow a run would look hung (NaN compares False).
+            if not MIN_SCRIPTED_RATE <= rate <= MAX_SCRIPTED_RATE:
                 raise ModelSpecError(
                     f"bad scripted rate {name!r}: use scripted, scripted:fast or "
-                    "scripted:TOKENS_PER_SECOND (a positive number)"
-                ) from None
+                    f"scripted:TOKENS_PER_SECOND (a positive number, "
+                    f"{MIN_SCRIPTED_RATE:g} to {MAX_SCRIPTED_RATE:,.0f})"
+                )
     elif not name:
         raise ModelSpecError(f"{provider} needs a model name: --model {provider}:NAME")
     return ModelSpec(

@@ -38,16 +38,14 @@ class StatePane(Vertical):
         super().__init__(**kwargs)
         self.shown: CheckpointInfo | None = None
         self.pinned = False
+        # Held, not queried: a key that lands while the app tears down still finds it.
+        self.value_tree = CopyableTree(id="state-tree")
 
     def compose(self) -> ComposeResult:
-        yield CopyableTree(id="state-tree")
+        yield self.value_tree
 
     def on_mount(self) -> None:
         self.border_title = Text("State")
-
-    @property
-    def value_tree(self) -> CopyableTree:
-        return self.query_one(CopyableTree)
 
     def show(
         self, info: CheckpointInfo | None, before: Any, *, pinned: bool, note: str = ""

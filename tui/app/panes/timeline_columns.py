@@ -15,7 +15,7 @@ from typing import Literal
 
 from rich.text import Text
 
-from tui.app.text.literal import duration_label
+from tui.app.text.literal import duration_label, visible
 from tui.app.view.records import TaskRow
 from tui.engine.status import TaskStatus
 
@@ -76,7 +76,7 @@ def _node(row: TaskRow, frame: Frame, width: int) -> Text:
     label = Text("  " * row.depth + ("└ " if row.depth else ""), "dim")
     if row.node in frame.breakpoints and not row.ns:
         label.append("● ", "bold red")
-    label.append(row.label, "bold" if row.status == TaskStatus.RUNNING else "")
+    label.append(visible(row.label), "bold" if row.status == TaskStatus.RUNNING else "")
     label.truncate(width - 1, overflow="ellipsis", pad=True)
     return label
 

@@ -31,7 +31,9 @@ NODE_COLORS = ("cyan", "magenta", "green", "yellow", "bright_blue", "bright_mage
 
 
 def node_color(node: str) -> str:
-    return NODE_COLORS[int(hashlib.sha1(node.encode()).hexdigest(), 16) % len(NODE_COLORS)]
+    return NODE_COLORS[
+        int(hashlib.sha1(node.encode("utf-8", "surrogatepass")).hexdigest(), 16) % len(NODE_COLORS)
+    ]
 
 
 def header_text(block: TokenBlock, label: str | None = None) -> Text:

@@ -7,8 +7,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tui.app.screens.modal import Modal
 
 PANES = [
     (
@@ -28,7 +29,7 @@ PANES = [
 ]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Modal[None]):
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
 
     def __init__(self, bindings: list[Binding]) -> None:
@@ -59,4 +60,4 @@ class HelpScreen(ModalScreen[None]):
         self.query_one("#help").focus()  # so up/down/page/end scroll it
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.finish(None)

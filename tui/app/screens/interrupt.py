@@ -8,14 +8,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from tui.app.screens.literal_input import LiteralInput
+from tui.app.screens.modal import Modal
 from tui.app.text.literal import literal, to_json_text
-from tui.engine.answers import parse_answer
+from tui.engine.answers import AnswerError, parse_answer
 
 
-class InterruptScreen(ModalScreen[tuple[str | None, Any] | None]):
+class InterruptScreen(Modal[tuple[str | None, Any] | None]):
     """Dismisses with ``(interrupt_id, answer)``, or ``None`` to answer later."""
 
     BINDINGS = [Binding("escape", "dismiss_later", "Answer later")]
@@ -33,7 +34,7 @@ class InterruptScreen(ModalScreen[tuple[str | None, Any] | None]):
             yield Label(Text(title, "bold"), classes="dialog-title")
             with VerticalScroll(id="interrupt-value"):
                 yield Static(_value_text(pending.get("value")), id="interrupt-text")
-            yield Input(placeholder="your answer: text, or JSON", id="answer")
+            yield LiteralInput(placeholder="your answer: text, or JSON", id="answer")
             yield Label(Text("enter resumes the run · esc answers later (i)", "dim"))
             yield Label(Text("", "red"), id="answer-error")
 
@@ -47,10 +48,15 @@ class InterruptScreen(ModalScreen[tuple[str | None, Any] | None]):
             )
             return
         interrupt_id = self.interrupts[0].get("id") if len(self.interrupts) == 1 else None
-        self.dismiss((interrupt_id, parse_answer(event.value)))
+        try:
+            answer = parse_answer(event.value)
+        except AnswerError as exc:
+            self.query_one("#answer-error", Label).update(Text(str(exc), "red"))
+            return
+        self.finish((interrupt_id, answer))
 
     def action_dismiss_later(self) -> None:
-        self.dismiss(None)
+        self.finish(None)
 
 
 def _value_text(value: Any) -> Text:

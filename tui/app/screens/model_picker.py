@@ -7,15 +7,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from tui.app.screens.modal import Modal
 from tui.app.text.literal import one_line
 from tui.engine.ports import ModelChoice, ModelSwitcher, ModelSwitchError
 
 
-class ModelPickerScreen(ModalScreen[str | None]):
+class ModelPickerScreen(Modal[str | None]):
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
 
     def __init__(self, switcher: ModelSwitcher) -> None:
@@ -71,7 +71,7 @@ class ModelPickerScreen(ModalScreen[str | None]):
             )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self.finish(event.option.id)
 
     def action_dismiss_none(self) -> None:
-        self.dismiss(None)
+        self.finish(None)

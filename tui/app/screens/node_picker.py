@@ -6,14 +6,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from tui.app.screens.modal import Modal
 from tui.app.text.literal import one_line
 
 
-class NodePickerScreen(ModalScreen[str | None]):
+class NodePickerScreen(Modal[str | None]):
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
 
     def __init__(self, nodes: list[str], breakpoints: set[str], title: str) -> None:
@@ -34,7 +34,7 @@ class NodePickerScreen(ModalScreen[str | None]):
             yield OptionList(*options, id="node-options")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self.finish(event.option.id)
 
     def action_dismiss_none(self) -> None:
-        self.dismiss(None)
+        self.finish(None)

@@ -9,11 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from tui.app.screens.literal_input import LiteralInput
+from tui.app.screens.modal import Modal
 
-class RunInputScreen(ModalScreen[Any]):
+
+class RunInputScreen(Modal[Any]):
     """Dismisses with the input, or the ``CANCELLED`` marker."""
 
     CANCELLED: Any = object()
@@ -34,7 +36,9 @@ class RunInputScreen(ModalScreen[Any]):
                 keys = ", ".join(f'"{k}": …' for k in self.input_keys[:4]) or '"key": "value"'
                 hint = f"Type the input as JSON, e.g. {{{keys}}}"
             yield Label(Text(hint, "dim"))
-            yield Input(placeholder="message or JSON" if self.messages else "JSON", id="run-input")
+            yield LiteralInput(
+                placeholder="message or JSON" if self.messages else "JSON", id="run-input"
+            )
             yield Label(Text(""), id="input-error")
 
     def on_mount(self) -> None:
@@ -47,14 +51,14 @@ class RunInputScreen(ModalScreen[Any]):
             error.update(Text("the graph needs an input (Esc cancels)", "red"))
             return
         if self.messages and not text.startswith(("{", "[")):
-            self.dismiss({"messages": [{"role": "user", "content": event.value}]})
+            self.finish({"messages": [{"role": "user", "content": event.value}]})
             return
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
             error.update(Text(f"not valid JSON ({exc.msg} at column {exc.colno})", "red"))
             return
-        self.dismiss(value)
+        self.finish(value)
 
     def action_cancel(self) -> None:
-        self.dismiss(self.CANCELLED)
+        self.finish(self.CANCELLED)

@@ -8,10 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from tui.app.panes.state import CopyableTree
+from tui.app.screens.modal import Modal
 from tui.app.text.literal import duration_label, one_line
 from tui.app.view.records import TaskRow
 
@@ -46,7 +46,7 @@ def task_value(row: TaskRow) -> dict[str, Any]:
     return value
 
 
-class TaskDetailScreen(ModalScreen[None]):
+class TaskDetailScreen(Modal[None]):
     BINDINGS = [Binding("escape,q", "close", "Close")]
 
     def __init__(self, row: TaskRow) -> None:
@@ -75,4 +75,4 @@ class TaskDetailScreen(ModalScreen[None]):
         tree.focus()
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.finish(None)

@@ -1,9 +1,12 @@
 """Data shown as data: model output and state never become markup or terminal control.
 
 Textual parses plain ``str`` as markup in many places, and a raw escape byte in a
-segment would reach the terminal. Everything the graph produces goes through
-``literal`` (or ``preview``), which returns ``rich.text.Text`` with control
-characters made visible, e.g. ``\\x1b[2J`` shows as those six characters.
+segment would reach the terminal. Everything the graph, the model, the user or a
+recording produces reaches the screen through this module: ``literal`` (a
+``rich.text.Text``), ``one_line`` (a preview), or ``visible`` for a plain string
+(the app's notifications pass through it too). Control characters, bidirectional
+overrides, line separators and lone surrogates are shown as escapes, e.g.
+``\\x1b[2J`` shows as those six characters and U+202E as ``\\u202e``.
 """
 
 from __future__ import annotations
@@ -15,13 +18,24 @@ from typing import Any
 from rich.style import Style
 from rich.text import Text
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL_STYLE = Style(dim=True)
+# C0 and C1 controls (but newline and tab), bidirectional marks, embeddings,
+# overrides and isolates, line and paragraph separators, the BOM, interlinear
+# annotation marks, and lone surrogates (which a terminal cannot even encode).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def visible(text: str) -> str:
-    """``text`` with every control character except newline and tab escaped."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """``text`` with every control or invisible formatting character except newline
+    and tab shown as an escape."""
+    return _CONTROL.sub(_escape, text)
 
 
 def literal(text: str, style: str | Style = "") -> Text:
