@@ -35,8 +35,6 @@ def run_headless(session: Session, spec: RunSpec, writer: JsonlWriter) -> int:
     session.add_listener(writer)
     session.add_listener(watch)
     try:
-        if spec.thread_id:
-            session.open_thread().result()
         if spec.resume is not NO_INPUT:
             session.answer(spec.resume).result()
         else:
