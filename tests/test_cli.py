@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import subprocess
@@ -187,34 +188,62 @@ def test_resume_answers_an_interrupt_on_a_persistent_thread(tmp_path):
     assert "no interrupt is waiting for an answer" in third.stderr
 
 
+@contextlib.contextmanager
+def _children_get_sigint():
+    """A shell that starts a job in the background without job control (``pytest &``
+    in a script, some CI runners) makes it ignore SIGINT, and an ignored signal stays
+    ignored across exec: the CLI under test would never see its Ctrl-C and run to the
+    end. A handled signal is reset to the default at exec instead, and Python turns
+    the default into KeyboardInterrupt."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if previous is signal.SIG_IGN:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _replies_in(path: Path) -> int:
+    """How many model replies have streamed into the JSONL file so far."""
+    if not path.exists():
+        return 0
+    replies = set()
+    for line in path.read_text().splitlines():
+        if '"kind": "token"' in line:
+            with contextlib.suppress(json.JSONDecodeError):  # a line being written
+                replies.add(json.loads(line)["message_id"])
+    return len(replies)
+
+
 def test_ctrl_c_cancels_with_130_and_valid_jsonl(tmp_path):
-    out = tmp_path / "run.jsonl"
-    env = env_without_model_choice()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tui",
-            "run",
-            "sample_graphs/joke.py",
-            "--headless",
-            "--jsonl",
-            str(out),
-            "--model",
-            "scripted:20",
-        ],
-        cwd=ROOT,
-        env=env,
-        stderr=subprocess.DEVNULL,
-    )
-    with process:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if out.exists() and '"kind": "token"' in out.read_text():
-                break
+    out, err = tmp_path / "run.jsonl", tmp_path / "stderr.txt"
+    args = ["run", str(TEST_GRAPHS / "endless_stream.py"), "--headless", "--jsonl", str(out)]
+    with _children_get_sigint(), err.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tui", *args, "--model", "scripted:100"],
+            cwd=ROOT,
+            env=env_without_model_choice(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    try:
+        # The graph streams until cancelled, so waiting costs nothing but time. A
+        # second reply means the CLI is long past starting the run and is waiting
+        # for its end, where Ctrl-C is turned into a cancel.
+        deadline = time.monotonic() + 60
+        while _replies_in(out) < 2:
+            assert process.poll() is None, f"exit {process.returncode}: {err.read_text()}"
+            assert time.monotonic() < deadline, f"no tokens streamed: {err.read_text()}"
             time.sleep(0.05)
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=15) == 130
+        assert process.wait(timeout=30) == 130, err.read_text()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
     events = events_of(out.read_text())
     assert events[-1]["kind"] == "run_finished" and events[-1]["status"] == "cancelled"
     assert any(e["kind"] == "token" for e in events)
