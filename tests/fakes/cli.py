@@ -164,7 +164,14 @@ def run_cli_here(*args: str) -> CliResult:
     out, err = io.StringIO(), io.StringIO()
     started = time.monotonic()
     with contextlib.chdir(ROOT), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(list(args))
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exc:
+            # argparse ends a bad command line (and --help) this way; a process would
+            # exit with the code, or print a text code and exit 1.
+            if isinstance(exc.code, str):
+                print(exc.code, file=sys.stderr)
+            code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
     return _result(args, code, out.getvalue(), err.getvalue(), time.monotonic() - started)
 
 
