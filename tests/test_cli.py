@@ -277,8 +277,15 @@ def test_module_entry_point_and_console_script_agree():
             stderr=subprocess.PIPE,
             text=True,
         ),
+        # The script imports the installed tui, which an editable install of another
+        # checkout (a worktree beside it) would take from there; PYTHONPATH puts
+        # this checkout first.
         subprocess.Popen(
-            [str(script), "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [str(script), "--help"],
+            env={**env_without_model_choice(), "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         ),
     ]
     try:
