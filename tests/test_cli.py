@@ -8,11 +8,13 @@ entry points need a real process.
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import json
 import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -265,24 +267,37 @@ def test_replay_headless_reprints_a_recording(tmp_path):
     assert events_of(replay.stdout) == events_of(out.read_text())
 
 
+def _console_script() -> list[str]:
+    """The ``langgraph-tui`` console script of this checkout.
+
+    The venv's script belongs to the checkout that was installed into it; from a
+    worktree beside that one it would run the other checkout's code through the
+    other checkout's entry point. Then this runs what pip writes for this
+    checkout's ``[project.scripts]`` instead."""
+    installed = importlib.metadata.distribution("langgraph-tui")
+    origin = json.loads(installed.read_text("direct_url.json") or "{}").get("url")
+    if origin == ROOT.as_uri():
+        return [str(Path(sys.executable).parent / "langgraph-tui")]
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    module, name = pyproject["project"]["scripts"]["langgraph-tui"].split(":")
+    return [sys.executable, "-c", f"import sys; from {module} import {name}; sys.exit({name}())"]
+
+
 def test_module_entry_point_and_console_script_agree():
-    script = Path(sys.executable).parent / "langgraph-tui"
+    env = {**env_without_model_choice(), "PYTHONPATH": str(ROOT)}
     # Started together: each spends seconds importing, and there are two cores.
     started = [
         subprocess.Popen(
             [sys.executable, "-m", "tui", "--help"],
             cwd=ROOT,
-            env=env_without_model_choice(),
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         ),
-        # The script imports the installed tui, which an editable install of another
-        # checkout (a worktree beside it) would take from there; PYTHONPATH puts
-        # this checkout first.
         subprocess.Popen(
-            [str(script), "--help"],
-            env={**env_without_model_choice(), "PYTHONPATH": str(ROOT)},
+            [*_console_script(), "--help"],
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
