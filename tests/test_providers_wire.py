@@ -499,7 +499,7 @@ def test_failure_fails_the_run_with_a_one_line_hint(runs, provider, case):
     key = provider.key
     if case == "refused":
         url, hint, arrived = provider.refused_url(closed_port()), provider.refused_hint, 0
-        # No key: a server that cannot be reached never gets to ask for one.
+        # No key: the hint must name the unreachable server, not a missing key.
         result = run_here(*headless("joke", provider.model, url), key=None)
     elif case in OWN_PROCESS:
         run = runs.own_process(provider, case)
