@@ -1,11 +1,11 @@
-"""Run the CLI as a user does (a subprocess, JSONL on stdout) against the fake servers.
+"""Run the CLI against the fake servers: in this process, or as a user does.
 
-Start-up (importing LangGraph, LangChain and the clients) costs each process more
-than a second of CPU, so a provider suite starts its runs together (``CliRun``
-returns at once) and reads each result when its test asks. Output goes to temp
-files, not pipes: a run that prints more than a pipe holds must not stall while
-no one reads it. ``run_cli_here`` runs the same ``main()`` in this process, for
-cases where what matters is the JSONL and the exit code, not the process.
+``run_cli_here`` runs ``main()`` in this process: the same code path, JSONL and exit
+code, without the start-up a process pays (importing LangGraph, LangChain and the
+clients costs more than a second of CPU). Use it unless the process itself is what
+a test is about. ``CliRun`` starts ``python -m tui`` and returns at once, so a slow
+case can run beside the others; its output goes to temp files, not pipes: a run that
+prints more than a pipe holds must not stall while no one reads it.
 """
 
 from __future__ import annotations
@@ -164,7 +164,14 @@ def run_cli_here(*args: str) -> CliResult:
     out, err = io.StringIO(), io.StringIO()
     started = time.monotonic()
     with contextlib.chdir(ROOT), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(list(args))
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exc:
+            # argparse ends a bad command line (and --help) this way; a process would
+            # exit with the code, or print a text code and exit 1.
+            if isinstance(exc.code, str):
+                print(exc.code, file=sys.stderr)
+            code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
     return _result(args, code, out.getvalue(), err.getvalue(), time.monotonic() - started)
 
 
@@ -180,32 +187,3 @@ def headless(sample: str, model: str, base_url: str, *extra: str) -> tuple[str, 
         base_url,
         *extra,
     )
-
-
-@dataclass
-class Started:
-    server: Any
-    url: str
-    run: CliRun
-
-
-class Batch:
-    """Headless runs started together, each against its own fake server, so that
-    what a server recorded belongs to one run; ``close()`` ends them all."""
-
-    def __init__(self) -> None:
-        self._started: dict[str, Started] = {}
-
-    def start(
-        self, name: str, server: Any, url: str, *args: str, env: dict[str, str] | None = None
-    ) -> None:
-        self._started[name] = Started(server, url, CliRun(*args, env=env))
-
-    def __getitem__(self, name: str) -> Started:
-        return self._started[name]
-
-    def close(self) -> None:
-        for started in self._started.values():
-            started.run.kill()
-            if started.server is not None:
-                started.server.close()
