@@ -79,12 +79,22 @@ def test_parse_model_spec(text, provider, name):
         (
             "scripted:-3",
             "bad scripted rate '-3': use scripted, scripted:fast or "
-            "scripted:TOKENS_PER_SECOND (a positive number)",
+            "scripted:TOKENS_PER_SECOND (a positive number, 0.5 to 1,000,000)",
+        ),
+        (
+            "scripted:nan",
+            "bad scripted rate 'nan': use scripted, scripted:fast or "
+            "scripted:TOKENS_PER_SECOND (a positive number, 0.5 to 1,000,000)",
+        ),
+        (
+            "scripted:0.001",
+            "bad scripted rate '0.001': use scripted, scripted:fast or "
+            "scripted:TOKENS_PER_SECOND (a positive number, 0.5 to 1,000,000)",
         ),
         (
             "scripted:quick",
             "bad scripted rate 'quick': use scripted, scripted:fast or "
-            "scripted:TOKENS_PER_SECOND (a positive number)",
+            "scripted:TOKENS_PER_SECOND (a positive number, 0.5 to 1,000,000)",
         ),
     ],
 )

@@ -8,30 +8,17 @@ objects or providers itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import replace
 
 from tui.engine.clock import Clock
 from tui.engine.session import NO_INPUT, Session, SessionError, SessionOptions
 from tui.loading import GraphLoadError, LoadedGraph, load_graph
-from tui.providers import ModelSpec, active_model, parse_model_spec, set_active_model
+from tui.providers import active_model, set_active_model
 from tui.providers.error_hints import explain_error
 from tui.providers.switcher import ActiveModelSwitcher
+from tui.run_spec import RunSpec
 
-
-@dataclass
-class RunSpec:
-    graph: str
-    input: Any = NO_INPUT
-    model: ModelSpec = field(default_factory=lambda: parse_model_spec("scripted"))
-    thread_id: str | None = None
-    checkpointer: str = "memory"
-    interrupt_before: list[str] = field(default_factory=list)
-    interrupt_after: list[str] = field(default_factory=list)
-    recursion_limit: int | None = None
-    jsonl: str | None = None
-    resume: Any = NO_INPUT
-    verbose: bool = False
+__all__ = ["RunSpec", "open_session", "reopen"]
 
 
 def open_session(spec: RunSpec, *, clock: Clock | None = None) -> tuple[Session, LoadedGraph]:

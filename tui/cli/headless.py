@@ -13,7 +13,7 @@ from tui.engine.events import Event, Notice, RunFinished
 from tui.engine.recording import JsonlWriter
 from tui.engine.session import NO_INPUT, Session, SessionError
 from tui.engine.status import NoticeLevel, RunOutcome
-from tui.launcher import RunSpec
+from tui.run_spec import RunSpec
 
 
 def run_headless(session: Session, spec: RunSpec, writer: JsonlWriter) -> int:

@@ -6,17 +6,20 @@ import argparse
 import sys
 import traceback
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from tui.cli.arguments import add_model_options, parse_json_arg, split_nodes
 from tui.cli.errors import UsageError, print_error
 from tui.cli.exit_codes import EXIT_USAGE
-from tui.cli.headless import jsonl_writer, run_headless
 from tui.cli.process_io import no_stdin, user_output_to_stderr
 from tui.engine.answers import AnswerError, parse_answer
-from tui.engine.checkpointer import CheckpointerError, check_spec
+from tui.engine.checkpointer_spec import CheckpointerError, check_spec
+from tui.engine.no_input import NO_INPUT
 from tui.engine.recording import JsonlWriter, RecordingError
-from tui.engine.session import NO_INPUT, Session, SessionError
-from tui.launcher import RunSpec
+from tui.run_spec import RunSpec
+
+if TYPE_CHECKING:
+    from tui.engine.session import Session
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -111,6 +114,9 @@ def _input(args: argparse.Namespace) -> object:
 
 def command(args: argparse.Namespace) -> int:
     spec = run_spec_from_args(args)
+    # Imported once the arguments are known good: LangGraph takes a second to load.
+    from tui.cli.headless import jsonl_writer, run_headless
+
     with no_stdin():
         if args.headless:
             with user_output_to_stderr() as stdout:
@@ -166,6 +172,7 @@ def _check_breakpoints(session: Session, nodes: list[str]) -> None:
 
 def _run_tui(session: Session, spec: RunSpec, recorder: JsonlWriter | None) -> int:
     from tui.app.app import DebuggerApp
+    from tui.engine.session import SessionError
     from tui.launcher import reopen
 
     if recorder is not None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
@@ -32,43 +31,14 @@ from langgraph.checkpoint.base import (
 )
 from langgraph.checkpoint.memory import InMemorySaver
 
+from tui.engine.checkpointer_spec import SQLITE_PREFIX, CheckpointerError
 from tui.engine.safe_serde import SafeSerializer
 
-SQLITE_PREFIX = "sqlite:"
 LOCK_WAIT_S = 0.5
-
-
-class CheckpointerError(RuntimeError):
-    """The checkpointer cannot be opened; ``str()`` names the file and the fix."""
 
 
 class AbandonedRunWrite(RuntimeError):
     """A write from a run the session already gave up on (its loop was blocked)."""
-
-
-def sqlite_path(spec: str) -> Path | None:
-    return Path(spec.removeprefix(SQLITE_PREFIX)) if spec.startswith(SQLITE_PREFIX) else None
-
-
-def check_spec(spec: str) -> None:
-    """Refuse a checkpointer that cannot work, before anything runs."""
-    path = sqlite_path(spec)
-    if spec != "memory" and (path is None or not str(path)):
-        raise CheckpointerError(f"bad --checkpointer {spec!r}: use memory or sqlite:PATH")
-    if path is None:
-        return
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise CheckpointerError(
-            f"--checkpointer {spec}: folder {folder} does not exist (create it or pick another path)"
-        )
-    if path.exists() and not path.is_file():
-        raise CheckpointerError(f"--checkpointer {spec}: {path} is not a file")
-    import os
-
-    target = path if path.exists() else folder
-    if not os.access(target, os.W_OK):
-        raise CheckpointerError(f"--checkpointer {spec}: {target} is not writable")
 
 
 class Checkpointer:

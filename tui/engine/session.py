@@ -47,7 +47,8 @@ from langgraph.types import Command, StateSnapshot
 
 from tui.engine import graph_info
 from tui.engine.active_run import ActiveRun
-from tui.engine.checkpointer import Checkpointer, CheckpointerError, ObservedSaver
+from tui.engine.checkpointer import Checkpointer, ObservedSaver
+from tui.engine.checkpointer_spec import CheckpointerError
 from tui.engine.clock import Clock
 from tui.engine.event_bus import EventBus, Listener
 from tui.engine.events import (
@@ -66,6 +67,7 @@ from tui.engine.events import (
 from tui.engine.jsonify import Jsonifier, format_exception, safe_str
 from tui.engine.llm_stats import LlmStatsHandler
 from tui.engine.loop_thread import LoopThread
+from tui.engine.no_input import NO_INPUT
 from tui.engine.normalize import STREAM_MODES, Normalizer
 from tui.engine.ports import ErrorExplainer, ModelSwitcher, ModelSwitchError
 from tui.engine.redaction import Redactor, secret_values_in
@@ -79,7 +81,6 @@ from tui.engine.status import (
 )
 from tui.engine.watchdog import LoopWatchdog
 
-NO_INPUT: Any = object()
 _NO_NODE = "\x00langgraph-tui: no node"
 
 

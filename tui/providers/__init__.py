@@ -13,9 +13,21 @@ in ``spec.PROVIDERS``, an entry in ``registry``, and its client packages in
 ``error_hints`` so its failures get hints.
 """
 
+from typing import Any
+
 from tui.providers.active import active_model, set_active_model
-from tui.providers.registry import chat_model
 from tui.providers.spec import ModelSpec, ModelSpecError, parse_model_spec
+
+
+def __getattr__(name: str) -> Any:
+    # chat_model pulls in LangChain: loaded on first use, so that what only parses a
+    # --model (the command line) stays quick to import.
+    if name == "chat_model":
+        from tui.providers.registry import chat_model
+
+        return chat_model
+    raise AttributeError(name)
+
 
 __all__ = [
     "ModelSpec",
