@@ -10,7 +10,7 @@ from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, tools_condition
 
-from tui.providers import active_model, chat_model
+from tui.providers import chat_model, reading_pace
 
 BATCHES = 10
 DOCS_PER_BATCH = 12
@@ -20,8 +20,8 @@ DOCS_PER_BATCH = 12
 async def index_documents(folder: str) -> str:
     """Index every document in a folder. Slow: reports progress as it goes."""
     writer = get_stream_writer()
-    # Paced for a person to watch; `--model scripted:fast` runs it at test speed.
-    pause = 0.0 if active_model().name == "fast" else 0.3
+    # Paced for a person to watch the scripted model; full speed otherwise.
+    pause = 0.3 if reading_pace() else 0.0
     for batch in range(1, BATCHES + 1):
         await asyncio.sleep(pause)
         writer(

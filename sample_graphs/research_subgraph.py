@@ -11,7 +11,7 @@ from typing import TypedDict
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 
-from tui.providers import active_model, chat_model
+from tui.providers import chat_model, reading_pace
 
 
 class ResearchState(TypedDict, total=False):
@@ -28,7 +28,7 @@ async def search(state: ResearchState) -> ResearchState:
         f"{state['topic']} — FAQ",
     ]
     for found in sources:
-        await asyncio.sleep(0.0 if active_model().name == "fast" else 0.2)
+        await asyncio.sleep(0.2 if reading_pace() else 0.0)
         writer({"found": found})
     return {"sources": sources}
 

@@ -61,4 +61,4 @@ def deep_json(depth: int, kind: str = "list") -> str:
     return '{"a":' * depth + "1" + "}" * depth
 
 
-json_depths = st.integers(min_value=1_000, max_value=20_000)
+json_depths = st.integers(min_value=3_000, max_value=50_000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
 from tests.app_helpers import wait_modal, wait_status, wait_until
 from tui import providers
@@ -162,7 +162,8 @@ async def test_interrupt_can_be_answered_later_with_json(open_session):
         await pilot.press("i")
         await wait_modal(pilot, InterruptScreen)
         answer = json.dumps({"approved": False, "draft": "Shorter."})
-        await pilot.press(*answer)
+        # A paste: typing it key by key tests the Input widget, not the debugger.
+        app.screen.query_one("#answer", Input).insert_text_at_cursor(answer)
         await pilot.press("enter")
         await wait_status(pilot, "done")
         assert root_nodes(app)[-2:] == ["revise", "publish"]

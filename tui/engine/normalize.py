@@ -26,7 +26,7 @@ from tui.engine.events import (
     Update,
     Values,
 )
-from tui.engine.jsonify import Jsonifier, format_exception
+from tui.engine.jsonify import Jsonifier, format_exception, safe_str
 from tui.engine.redaction import Redactor, StreamRedactor
 from tui.engine.status import TaskStatus
 
@@ -340,5 +340,9 @@ def _task_error(error: Any) -> tuple[TaskStatus, str, str | None]:
     if isinstance(error, GraphBubbleUp):
         return TaskStatus.INTERRUPTED, type(error).__name__, None
     if isinstance(error, BaseException):
-        return TaskStatus.ERROR, f"{type(error).__name__}: {error}", format_exception(error)
-    return TaskStatus.ERROR, str(error), None
+        return (
+            TaskStatus.ERROR,
+            f"{type(error).__name__}: {safe_str(error)}",
+            format_exception(error),
+        )
+    return TaskStatus.ERROR, safe_str(error), None

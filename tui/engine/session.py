@@ -30,7 +30,6 @@ the engine needs from model providers comes in through ``ports``.
 from __future__ import annotations
 
 import asyncio
-import collections
 import concurrent.futures
 import contextlib
 import threading
@@ -153,8 +152,8 @@ class Session:
         self._bus = EventBus(self.now, self._track, self.redactor)
         self._run: ActiveRun | None = None
         self._normalizer = Normalizer(self.jsonify)
-        # Stream events wait here while a checkpoint ahead of them is not saved yet.
-        self._outbox: collections.deque[tuple[Event, int]] = collections.deque()
+        # Checkpoint events wait here until their checkpoint is saved.
+        self._held_checkpoints: dict[str, tuple[Checkpoint, int]] = {}
         self._saved_checkpoints: set[str] = set()
         self._closed = False
         self._watchdog = LoopWatchdog(
@@ -356,7 +355,8 @@ class Session:
 
     async def _open_thread(self) -> None:
         state, _ = await self._state()
-        if not state.values and not state.next:
+        ahead = _ahead(state)
+        if not state.values and not ahead:
             return  # a new thread
         values = self.jsonify(state.values)
         step = _step_of(state)
@@ -367,7 +367,7 @@ class Session:
                 step=step if step is not None else -1,
                 checkpoint_id=checkpoint_id,
                 parent_id=parent,
-                next=list(state.next),
+                next=ahead,
                 values=values,
             )
         )
@@ -375,8 +375,8 @@ class Session:
         if state.interrupts:
             self._emit_interrupted(state.interrupts)
             self._set_status(RunStatus.INTERRUPTED, f"{where}: waiting for an answer (i)")
-        elif state.next:
-            self._set_status(RunStatus.PAUSED, f"{where}; next: {', '.join(state.next)} (c)")
+        elif ahead:
+            self._set_status(RunStatus.PAUSED, f"{where}; next: {', '.join(ahead)} (c)")
         else:
             self._set_status(RunStatus.DONE, f"{where}: it finished")
 
@@ -387,10 +387,10 @@ class Session:
             raise SessionError(
                 f"thread {self.thread_id} is waiting at an interrupt: answer it with --resume VALUE"
             )
-        if state.next:
+        if _ahead(state):
             if input is not NO_INPUT:
                 raise SessionError(
-                    f"thread {self.thread_id} stopped before {', '.join(state.next)}: "
+                    f"thread {self.thread_id} stopped before {', '.join(_ahead(state))}: "
                     "continue it by running without --input/--message, or use a new --thread"
                 )
             await self._resume(step=False)
@@ -410,11 +410,11 @@ class Session:
             raise SessionError("no input: pass --input JSON or --message TEXT")
         graph = await self._ensure_graph()
         state = await graph.aget_state(self._config())
-        if state.next:
+        if _ahead(state):
             # Input on top of a stopped step would add a turn over unanswered work
             # (tool calls with no results): continue it instead.
             raise SessionError(
-                f"thread {self.thread_id} stopped before {', '.join(state.next)}: "
+                f"thread {self.thread_id} stopped before {', '.join(_ahead(state))}: "
                 "continue it (c), or run again on a new thread (r)"
             )
         self.redactor.learn(secret_values_in(input))
@@ -441,13 +441,13 @@ class Session:
         state, graph = await self._state()
         if state.interrupts:
             raise SessionError("the run is waiting at an interrupt: answer it (i)")
-        if not state.next:
+        if not _ahead(state):
             what = "start a run first" if not state.values else "r runs the graph again"
             raise SessionError(f"nothing to resume: {what}")
         self._emit_current(
             Resumed(
                 step=_step_of(state),
-                next=list(state.next),
+                next=_ahead(state),
                 how=ResumeHow.STEP if step else ResumeHow.CONTINUE,
             )
         )
@@ -458,7 +458,7 @@ class Session:
         state, _ = await self._state()
         if state.interrupts:
             raise SessionError("the run is waiting at an interrupt: answer it (i)")
-        if state.next:
+        if _ahead(state):
             await self._resume(step=True)
         else:
             await self._start(NO_INPUT, step=True)
@@ -517,7 +517,7 @@ class Session:
                 )
                 async for part in stream:
                     run.track(part)
-                    for event in self._normalizer.events_for(part, self.now()):
+                    for event in self._events_for(part):
                         self._emit_stream_event(event, run)
                 ending = _Ending(RunOutcome.DONE)
             except GraphDrained:
@@ -542,32 +542,39 @@ class Session:
                     loop = asyncio.get_running_loop()
                     loop.call_soon(loop.stop)
 
-    def _emit_stream_event(self, event: Event, run: ActiveRun) -> None:
-        # A checkpoint event waits until its checkpoint is saved, and what the stream
-        # says after it waits behind it, so the order is kept.
-        self._outbox.append((event, run.generation))
-        self._pump_outbox()
+    def _events_for(self, part: Any) -> list[Event]:
+        try:
+            return self._normalizer.events_for(part, self.now())
+        except Exception as exc:
+            # A part the debugger cannot show must not fail the graph's run.
+            kind = part.get("type") if isinstance(part, dict) else type(part).__name__
+            return [
+                Notice(
+                    level=NoticeLevel.WARNING,
+                    text=f"a {kind} stream part could not be shown: {_error_text(exc)}",
+                )
+            ]
 
-    def _pump_outbox(self) -> None:
-        outbox = self._outbox
-        while outbox:
-            event, generation = outbox[0]
-            if (
-                isinstance(event, Checkpoint)
-                and event.checkpoint_id
-                and event.checkpoint_id not in self._saved_checkpoints
-            ):
+    def _emit_stream_event(self, event: Event, run: ActiveRun) -> None:
+        # A checkpoint event waits until its checkpoint is saved (the save runs in
+        # the background while the next step starts). Only it waits: a node that
+        # blocks the loop, and so the save, must still be seen running.
+        if isinstance(event, Checkpoint) and event.checkpoint_id:
+            if event.checkpoint_id not in self._saved_checkpoints:
+                self._held_checkpoints[event.checkpoint_id] = (event, run.generation)
                 return
-            outbox.popleft()
-            if isinstance(event, Checkpoint) and event.checkpoint_id:
-                self._saved_checkpoints.discard(event.checkpoint_id)
-            self._emit(event, generation)
+            self._saved_checkpoints.discard(event.checkpoint_id)
+        self._emit(event, run.generation)
 
     def _checkpoint_saved(self, config: RunnableConfig) -> None:
         checkpoint_id = (config.get("configurable") or {}).get("checkpoint_id")
-        if checkpoint_id:
+        if not checkpoint_id:
+            return
+        held = self._held_checkpoints.pop(checkpoint_id, None)
+        if held is None:
             self._saved_checkpoints.add(checkpoint_id)
-            self._pump_outbox()
+        else:
+            self._emit(*held)
 
     # -- the one place a run ends ---------------------------------------------------------
 
@@ -594,18 +601,11 @@ class Session:
         (it could not be read) the last step the session saw stands in for it."""
         gen = run.generation
         outcome, exc = ending.outcome, ending.error
-        # What waited behind a checkpoint goes out now; a checkpoint that was never
-        # saved (the write failed) is not announced.
-        for event, event_gen in self._outbox:
-            saved = not isinstance(event, Checkpoint) or (
-                event.checkpoint_id in self._saved_checkpoints
-            )
-            if saved:
-                self._emit(event, event_gen)
-        self._outbox.clear()
+        # A checkpoint still waiting was never saved (the write failed): not announced.
+        self._held_checkpoints.clear()
         self._saved_checkpoints.clear()
         if state is not None:
-            values, step, next_nodes = self._values(state), _step_of(state), list(state.next)
+            values, step, next_nodes = self._values(state), _step_of(state), _ahead(state)
         else:
             values, step, next_nodes = self.values, self.step, list(self.next)
         if outcome == RunOutcome.CANCELLED or outcome == RunOutcome.FAILED:
@@ -756,6 +756,15 @@ class Session:
             self.step = event.step
             self.next = list(event.next)
             self.values = event.values
+
+
+def _ahead(state: StateSnapshot) -> list[str]:
+    """What a resume would run: the next nodes, or, for a checkpoint whose tasks
+    all finished but whose successor was never saved (the process died, or a
+    blocked step was abandoned), those tasks, whose saved writes a resume applies."""
+    if state.next:
+        return list(state.next)
+    return [task.name for task in state.tasks]
 
 
 def _step_of(state: StateSnapshot | None) -> int | None:

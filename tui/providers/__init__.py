@@ -15,7 +15,7 @@ in ``spec.PROVIDERS``, an entry in ``registry``, and its client packages in
 
 from typing import Any
 
-from tui.providers.active import active_model, set_active_model
+from tui.providers.active import active_model, reading_pace, set_active_model
 from tui.providers.spec import ModelSpec, ModelSpecError, parse_model_spec
 
 
@@ -35,5 +35,6 @@ __all__ = [
     "active_model",
     "chat_model",
     "parse_model_spec",
+    "reading_pace",
     "set_active_model",
 ]

@@ -43,6 +43,14 @@ def _set_env(name: str, value: str | None) -> None:
         os.environ[name] = value
 
 
+def reading_pace() -> bool:
+    """Whether the active model streams at a pace for a person to watch (the
+    scripted model, unless ``scripted:fast``): sample graphs pace their slow tools
+    to match, and run them at full speed otherwise."""
+    spec = active_model()
+    return spec.provider == "scripted" and spec.name != "fast"
+
+
 def active_model() -> ModelSpec:
     if _active is not None:
         return _active
