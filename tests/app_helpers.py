@@ -11,7 +11,7 @@ from tui.app.app import DebuggerApp
 
 
 async def wait_until(
-    pilot: Pilot, condition: Callable[[], bool], timeout: float = 15.0, what: str = ""
+    pilot: Pilot, condition: Callable[[], bool], timeout: float = 30.0, what: str = ""
 ) -> None:
     """Let the app run (and drain its events) until ``condition`` holds."""
     deadline = time.monotonic() + timeout
@@ -23,14 +23,14 @@ async def wait_until(
         await pilot.pause(0.02)
 
 
-async def wait_status(pilot: Pilot, *statuses: str, timeout: float = 15.0) -> None:
+async def wait_status(pilot: Pilot, *statuses: str, timeout: float = 30.0) -> None:
     app = pilot.app
     assert isinstance(app, DebuggerApp)
     await wait_until(pilot, lambda: app.model.status in statuses, timeout, f"status in {statuses}")
     await pilot.pause()
 
 
-async def wait_modal(pilot: Pilot, screen_type: type, timeout: float = 15.0) -> None:
+async def wait_modal(pilot: Pilot, screen_type: type, timeout: float = 30.0) -> None:
     """Wait until a modal of ``screen_type`` is up and has focused its widget (keys
     typed before that would go nowhere)."""
     app = pilot.app

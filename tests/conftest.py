@@ -4,7 +4,7 @@ import os
 from types import ModuleType
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from tests.helpers import SAMPLES, TEST_GRAPHS, EventLog
 from tui import providers
@@ -84,6 +84,10 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     derandomize=True,
+    # A failure is reported as found: shrinking an app-driving example can take
+    # minutes, which the suite's budget does not have (the thorough profile shrinks).
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    database=None,
 )
 settings.register_profile(
     "thorough",

@@ -34,7 +34,7 @@ class EventLog:
         return fresh
 
     def wait_for(
-        self, predicate: Callable[[Event], bool], timeout: float = 15.0, *, after: int = 0
+        self, predicate: Callable[[Event], bool], timeout: float = 30.0, *, after: int = 0
     ) -> Event:
         """The first event (at list index >= ``after``) matching ``predicate``."""
         deadline = time.monotonic() + timeout
@@ -52,14 +52,14 @@ class EventLog:
                 )
             time.sleep(0.01)
 
-    def wait_kind(self, kind: str, timeout: float = 15.0, *, after: int = 0, **fields) -> Event:
+    def wait_kind(self, kind: str, timeout: float = 30.0, *, after: int = 0, **fields) -> Event:
         return self.wait_for(
             lambda e: e.kind == kind and all(getattr(e, k, None) == v for k, v in fields.items()),
             timeout,
             after=after,
         )
 
-    def finish(self, timeout: float = 15.0, *, after: int = 0) -> Event:
+    def finish(self, timeout: float = 30.0, *, after: int = 0) -> Event:
         return self.wait_kind("run_finished", timeout, after=after)
 
     def of(self, kind: str) -> list[Event]:

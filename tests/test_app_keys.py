@@ -93,7 +93,7 @@ async def test_cancel_mid_stream_leaves_a_resumable_checkpoint(open_session):
         assert row.node == "call_model" and row.status == "cancelled"
         assert app.model.next == ["call_model"]  # the checkpoint before the cut node
         await pilot.press("c")
-        await wait_status(pilot, "done", timeout=20)
+        await wait_status(pilot, "done", timeout=30)
         assert "ice cream" in app.model.values["joke"]
 
 

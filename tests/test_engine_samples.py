@@ -41,7 +41,7 @@ def _assert_task_order(events):
 @pytest.mark.parametrize("sample", SAMPLES_THAT_FINISH)
 def test_sample_runs_to_done_with_ordered_events(open_session, sample):
     session, log = open_session(sample)
-    session.start().result(5)
+    session.start().result(30)
     final = log.finish()
     assert final.status == "done", [e.to_dict() for e in log.of("run_failed")]
     events = log.events
@@ -62,7 +62,7 @@ def test_sample_runs_to_done_with_ordered_events(open_session, sample):
 @pytest.mark.parametrize("sample", ["joke", "streaming_node", "ollama_generate"])
 def test_llm_samples_stream_many_tokens_and_report_usage(open_session, sample):
     session, log = open_session(sample)
-    session.start().result(5)
+    session.start().result(30)
     log.finish()
     tokens = [e for e in log.of("token") if e.text]
     assert len(tokens) > 10
@@ -78,7 +78,7 @@ def test_llm_samples_stream_many_tokens_and_report_usage(open_session, sample):
 
 def test_reasoning_arrives_apart_from_text(open_session):
     session, log = open_session("joke")
-    session.start().result(5)
+    session.start().result(30)
     log.finish()
     reasoning = "".join(e.reasoning for e in log.of("token"))
     text = "".join(e.text for e in log.of("token"))
@@ -90,7 +90,7 @@ def test_reasoning_arrives_apart_from_text(open_session):
 
 def test_react_agent_streams_tool_calls_and_loops_until_done(open_session):
     session, log = open_session("react_agent")
-    session.start().result(5)
+    session.start().result(30)
     log.finish()
     nodes = [e.node for e in log.of("task_started")]
     assert nodes == ["agent", "tools", "agent", "tools", "agent"]
@@ -108,7 +108,7 @@ def test_react_agent_streams_tool_calls_and_loops_until_done(open_session):
 
 def test_subgraph_events_carry_their_namespace(open_session):
     session, log = open_session("research_subgraph")
-    session.start().result(5)
+    session.start().result(30)
     log.finish()
     inner = [e for e in log.of("task_started") if e.ns]
     assert {e.node for e in inner} == {"search", "summarize"}
@@ -122,7 +122,7 @@ def test_subgraph_events_carry_their_namespace(open_session):
 
 def test_parallel_workers_share_one_step(open_session):
     session, log = open_session("map_reduce")
-    session.start().result(5)
+    session.start().result(30)
     log.finish()
     workers = [e for e in log.of("task_started") if e.node == "write_joke"]
     assert len(workers) == 3
@@ -136,7 +136,7 @@ def test_parallel_workers_share_one_step(open_session):
 
 def test_custom_progress_events(open_session):
     session, log = open_session("custom_progress")
-    session.start().result(5)
+    session.start().result(30)
     log.finish()
     progress = [e.data["progress"] for e in log.of("custom")]
     assert progress == [pytest.approx(i / 10) for i in range(1, 11)]
@@ -144,7 +144,7 @@ def test_custom_progress_events(open_session):
 
 def test_failing_node_reports_error_and_session_stays_usable(open_session):
     session, log = open_session("flaky")
-    session.start().result(5)
+    session.start().result(30)
     final = log.finish()
     assert final.status == "failed"
     failed_task = next(e for e in log.of("task_finished") if e.status == "error")
@@ -157,13 +157,13 @@ def test_failing_node_reports_error_and_session_stays_usable(open_session):
     assert session.status == "failed"
     # Resume retries from the checkpoint: only `fetch` runs again.
     mark = log.mark()
-    session.resume().result(5)
+    session.resume().result(30)
     assert log.finish(after=mark).status == "failed"
     assert [e.node for e in log.events[mark:] if e.kind == "task_started"] == ["fetch"]
     # And a rerun starts over on a new thread.
     old_thread = session.thread_id
     mark = log.mark()
-    session.rerun().result(5)
+    session.rerun().result(30)
     assert log.finish(after=mark).status == "failed"
     assert session.thread_id != old_thread
     assert [e.node for e in log.events[mark:] if e.kind == "task_started"] == ["prepare", "fetch"]
@@ -171,7 +171,7 @@ def test_failing_node_reports_error_and_session_stays_usable(open_session):
 
 def test_interrupt_surfaces_and_answer_resumes(open_session):
     session, log = open_session("human_review")
-    session.start().result(5)
+    session.start().result(30)
     final = log.finish()
     assert final.status == "interrupted"
     (interrupted,) = log.of("interrupted")
@@ -181,7 +181,7 @@ def test_interrupt_surfaces_and_answer_resumes(open_session):
     review = next(e for e in log.of("task_finished") if e.node == "review")
     assert review.status == "interrupted"
     mark = log.mark()
-    session.answer("approve").result(5)
+    session.answer("approve").result(30)
     assert log.finish(after=mark).status == "done"
     resumed = next(e for e in log.events[mark:] if e.kind == "resumed")
     assert resumed.how == "answer" and resumed.value == "approve"
@@ -191,10 +191,10 @@ def test_interrupt_surfaces_and_answer_resumes(open_session):
 
 def test_interrupt_answered_with_edits_takes_the_revise_path(open_session):
     session, log = open_session("human_review")
-    session.start().result(5)
+    session.start().result(30)
     log.finish()
     mark = log.mark()
-    session.answer("A shorter draft, please.").result(5)
+    session.answer("A shorter draft, please.").result(30)
     log.finish(after=mark)
     nodes = [e.node for e in log.events[mark:] if e.kind == "task_started"]
     assert nodes == ["review", "revise", "publish"]

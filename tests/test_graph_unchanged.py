@@ -95,7 +95,7 @@ def _run_in_session(graph: Any, checkpointer: str) -> tuple[RunOutcome, Any]:
 
     session.add_listener(watch)
     try:
-        session.start().result(10)
+        session.start().result(30)
         assert finished.wait(30)
     finally:
         session.close()

@@ -83,13 +83,10 @@ def test_fast_bursts_around_dialogs():
     providers.set_active_model(providers.parse_model_spec("scripted"))
     for keys, autostart in [
         (["b", "enter", "enter"], False),
-        (["b", "enter", "enter"], True),
         (["q", "y", "question_mark"], True),
-        (["q", "y", "q"], True),
         (["q", "y", "q", "y", "escape", "enter"], True),
-        (["i", "escape", "i", "enter", "enter"], True),
-        (["ctrl+p", "escape", "ctrl+p", "enter", "enter"], False),
-        (["question_mark", "q", "q", "escape"], True),
+        (["i", "escape", "i", "enter", "enter", "ctrl+p", "pageup", "pagedown"], True),
+        (["g", "tab", "pagedown", "question_mark", "q", "q", "escape"], True),
     ]:
         asyncio.run(_burst("react_agent", keys, autostart=autostart))
 
@@ -99,7 +96,7 @@ def test_quitting_is_idempotent():
     assert app.return_code == 0
 
 
-@settings(max_examples=8)
+@settings(max_examples=6)
 @given(
     graph=st.sampled_from(GRAPHS),
     keys=st.lists(st.sampled_from(KEYS), min_size=20, max_size=200),

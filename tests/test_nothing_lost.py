@@ -100,7 +100,7 @@ def test_a_stopped_thread_reopens_stopped_and_continues(tmp_path, how, open_sess
     db = f"sqlite:{tmp_path / 's.db'}"
     options = {"interrupt_before": ["two"]} if how == "breakpoint" else {}
     first, log = open_session(SLOW, checkpointer=db, thread_id="s1", **options)
-    first.start().result(10)
+    first.start().result(30)
     if how == "cancel":
         log.wait_kind("task_started", node="two")
         first.cancel()
@@ -108,13 +108,13 @@ def test_a_stopped_thread_reopens_stopped_and_continues(tmp_path, how, open_sess
     first.close()
     # A new process would do the same: a new session on the same file and thread.
     second, log2 = open_session(SLOW, checkpointer=db, thread_id="s1")
-    second.open_thread().result(10)
+    second.open_thread().result(30)
     log2.wait_kind("status", status=RunStatus.PAUSED)
     assert second.next == ["two"]
     # Starting it over with new input is refused; continuing picks up at "two".
     with pytest.raises(Exception, match="stopped before two"):
-        second.start({"visited": []}).result(10)
-    second.go().result(10)
+        second.start({"visited": []}).result(30)
+    second.go().result(30)
     assert log2.finish().status == RunOutcome.DONE
     assert log2.events[-1].values["visited"] == ["one", "two", "three"]
 
@@ -122,11 +122,11 @@ def test_a_stopped_thread_reopens_stopped_and_continues(tmp_path, how, open_sess
 async def test_a_reopened_thread_in_the_tui_waits_for_c(tmp_path, open_session):
     db = f"sqlite:{tmp_path / 'r.db'}"
     first, log = open_session(SLOW, checkpointer=db, thread_id="r1", interrupt_before=["three"])
-    first.start().result(10)
+    first.start().result(30)
     log.finish()
     first.close()
     session, _ = open_session(SLOW, checkpointer=db, thread_id="r1")
-    session.open_thread().result(10)
+    session.open_thread().result(30)
     app = DebuggerApp(session)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_status(pilot, "paused")
@@ -142,11 +142,11 @@ async def test_a_pending_interrupt_is_shown_again_and_answered(tmp_path, open_se
 
     db = f"sqlite:{tmp_path / 'i.db'}"
     first, log = open_session("human_review", checkpointer=db, thread_id="i1")
-    first.start().result(10)
+    first.start().result(30)
     assert log.finish().status == RunOutcome.INTERRUPTED
     first.close()
     session, _ = open_session("human_review", checkpointer=db, thread_id="i1")
-    session.open_thread().result(10)
+    session.open_thread().result(30)
     app = DebuggerApp(session)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_status(pilot, "interrupted")
@@ -181,7 +181,7 @@ def test_a_cancelled_blocked_step_is_not_half_applied(tmp_path, open_session, bl
     session, log = open_session(
         blocking, checkpointer=db, thread_id="b1", cancel_grace_s=0.3, block_warning_s=30
     )
-    session.start().result(10)
+    session.start().result(30)
     log.wait_kind("task_started", node="stuck")
     session.cancel()
     assert log.finish().status == RunOutcome.CANCELLED
@@ -190,13 +190,13 @@ def test_a_cancelled_blocked_step_is_not_half_applied(tmp_path, open_session, bl
     assert blocking.LEFT.wait(10)
     time.sleep(0.2)  # give the woken loop the chance to write, if it could
     reopened, log2 = open_session(blocking, checkpointer=db, thread_id="b1")
-    reopened.open_thread().result(10)
+    reopened.open_thread().result(30)
     log2.wait_kind("status")
     # The thread is where the last saved step left it (how far the background save
     # got before the loop blocked varies); never "finished", never half a step.
     assert reopened.next, "the thread lost its place"
     assert reopened.status == RunStatus.PAUSED
-    reopened.go().result(10)
+    reopened.go().result(30)
     assert log2.finish().status == RunOutcome.DONE
     assert log2.events[-1].values == {"done": True}
     assert [e.node for e in log2.of("task_finished")][-1] == "stuck"
@@ -219,7 +219,7 @@ def test_a_checkpoint_event_comes_after_its_checkpoint_is_saved(open_session):
                 unsaved.append(event.checkpoint_id)
 
     session.add_listener(check)
-    session.start().result(10)
+    session.start().result(30)
     assert log.finish().status == RunOutcome.DONE
     assert len(log.of("checkpoint")) >= 5
     assert unsaved == []
@@ -228,7 +228,7 @@ def test_a_checkpoint_event_comes_after_its_checkpoint_is_saved(open_session):
 def test_a_locked_database_fails_the_step_with_the_reason(tmp_path, open_session):
     db = tmp_path / "locked.db"
     session, log = open_session("slow_steps", checkpointer=f"sqlite:{db}", thread_id="l1")
-    session.start().result(10)
+    session.start().result(30)
     log.wait_kind("task_started", node="one")
     # Another process takes the database in the middle of the run.
     holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
@@ -308,7 +308,7 @@ def test_the_exit_status_is_this_runs_even_when_another_process_moved_the_thread
         await original(self, graph, run, ending)
 
     monkeypatch.setattr(Session, "_end", racing_end)
-    ours.start().result(10)
+    ours.start().result(30)
     final = log.finish(timeout=30)
     monkeypatch.undo()
     assert final.status == RunOutcome.PAUSED  # ours stopped after "one"
@@ -331,7 +331,7 @@ def test_no_notice_is_lost_when_the_recording_breaks(open_session):
 
     session.add_listener(JsonlWriter(Full(), name="rec.jsonl"))
     session.add_listener(seen.append)
-    session.start().result(10)
+    session.start().result(30)
     assert log.finish().status == RunOutcome.DONE
     notices = [e for e in seen if isinstance(e, Notice) and e.level == NoticeLevel.ERROR]
     assert [n.text for n in notices] == [

@@ -62,8 +62,8 @@ RAISERS = {
 def test_a_node_raising_anything_ends_the_run_with_an_event(tmp_path, kind, open_session):
     body, reported = RAISERS[kind]
     session, log = open_session(_graph_file(tmp_path, body))
-    session.start().result(10)
-    final = log.finish(timeout=15)
+    session.start().result(30)
+    final = log.finish(timeout=30)
     assert final.status == RunOutcome.FAILED
     (failed,) = log.of("run_failed")
     assert failed.type == reported
@@ -71,8 +71,8 @@ def test_a_node_raising_anything_ends_the_run_with_an_event(tmp_path, kind, open
     assert [(e.node, e.status) for e in ended] == [("n", TaskStatus.ERROR)]
     # The engine survived: the next run on the same session works.
     mark = log.mark()
-    session.rerun().result(10)
-    assert log.finish(after=mark, timeout=15).status == RunOutcome.FAILED
+    session.rerun().result(30)
+    assert log.finish(after=mark, timeout=30).status == RunOutcome.FAILED
 
 
 @given(st.integers(min_value=4_400, max_value=20_000))
@@ -101,7 +101,7 @@ def test_a_failing_listener_is_reported_and_the_run_still_ends(open_session):
 
     session.add_listener(broken)
     session.add_listener(seen.append)
-    session.start().result(10)
+    session.start().result(30)
     assert log.finish().status == RunOutcome.DONE
     notices = [e for e in seen if isinstance(e, Notice) and e.level == NoticeLevel.ERROR]
     assert len(notices) == 1 and "No space left on device" in notices[0].text
@@ -136,8 +136,8 @@ def test_a_failing_sibling_ends_the_others_as_cancelled(tmp_path, open_session):
         "default_input = {'x': 1}\n"
     )
     session, log = open_session(str(path))
-    session.start().result(10)
-    assert log.finish(timeout=20).status == RunOutcome.FAILED
+    session.start().result(30)
+    assert log.finish(timeout=30).status == RunOutcome.FAILED
     started = {e.task_id for e in log.of("task_started")}
     finished = {e.task_id: e.status for e in log.of("task_finished")}
     assert started == set(finished), "a task started and never finished"

@@ -18,6 +18,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -38,6 +39,7 @@ from tui.app.screens.run_input import RunInputScreen
 from tui.app.screens.task_detail import TaskDetailScreen
 from tui.app.source import EventSource
 from tui.app.text.notifications import LiteralNotifications
+from tui.app.textual_guards import GuardedCommandPalette
 from tui.app.view.records import LogKind, Part
 from tui.app.view.run_view import RunView
 from tui.engine.events import Interrupted, Notice, RunFailed
@@ -153,6 +155,10 @@ class DebuggerApp(LiteralNotifications, App[int]):
         if isinstance(event, events.InputEvent) and not self.screen_stack:
             return
         await super().on_event(event)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.open_screen(GuardedCommandPalette(id="--command-palette"))
 
     def refresh_bindings(self) -> None:
         if self.screen_stack:  # a message handled after the screens are gone

@@ -15,6 +15,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.app.text.literal import one_line
+from tui.app.textual_guards import GuardedOptionList
 
 ENDPOINTS = ("__start__", "__end__")
 
@@ -41,7 +42,7 @@ def flow_order(structure: dict[str, Any]) -> list[str]:
     return order
 
 
-class GraphPane(OptionList):
+class GraphPane(GuardedOptionList):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.structure: dict[str, Any] = {"nodes": [], "edges": []}

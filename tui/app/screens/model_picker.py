@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from tui.app.screens.modal import Modal
 from tui.app.text.literal import one_line
+from tui.app.textual_guards import GuardedOptionList
 from tui.engine.ports import ModelChoice, ModelSwitcher, ModelSwitchError
 
 
@@ -39,7 +40,7 @@ class ModelPickerScreen(Modal[str | None]):
                     disabled=True,
                 )
             )
-            yield OptionList(*options, id="model-options")
+            yield GuardedOptionList(*options, id="model-options")
 
     def _option(self, choice: ModelChoice) -> Option:
         text = Text()

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from tui.app.screens.modal import Modal
 from tui.app.text.literal import one_line
+from tui.app.textual_guards import GuardedOptionList
 
 
 class NodePickerScreen(Modal[str | None]):
@@ -31,7 +32,7 @@ class NodePickerScreen(Modal[str | None]):
                 label.append("● " if node in self.breakpoints else "  ", "bold red")
                 label.append(one_line(node, 60))
                 options.append(Option(label, id=node))
-            yield OptionList(*options, id="node-options")
+            yield GuardedOptionList(*options, id="node-options")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.finish(event.option.id)
