@@ -76,10 +76,12 @@ def test_a_thread_killed_mid_run_continues_where_it_stopped(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     with child:
+        # Killed once step "one" is saved (a checkpoint event comes only after the
+        # save) and "two" has started.
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             text = out.read_text() if out.exists() else ""
-            if '"kind": "task_started"' in text and '"node": "two"' in text:
+            if '"next": ["two"]' in text and '"node": "two"' in text:
                 break
             time.sleep(0.05)
         child.send_signal(signal.SIGKILL)
