@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
 from tui.cli.errors import UsageError
+from tui.json_text import JsonTextError, parse_json, read_text_file
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -30,25 +30,17 @@ def parse_json_arg(flag: str, text: str, *, allow_file: bool) -> Any:
     """``text`` as JSON; with ``allow_file``, ``@path`` reads the JSON from a file."""
     where = flag
     if allow_file and text.startswith("@"):
-        path = Path(text[1:])
         where = f"{flag} {text}"
         try:
-            text = path.read_bytes().decode("utf-8")
-        except OSError as exc:
-            raise UsageError(f"{where}: cannot read {path} ({exc.strerror or exc})") from exc
-        except UnicodeDecodeError as exc:
-            raise UsageError(
-                f"{where}: {path} is not UTF-8 text (byte {exc.start}): give a JSON file"
-            ) from exc
+            text = read_text_file(Path(text[1:]))
+        except JsonTextError as exc:
+            raise UsageError(f"{where}: {exc}: give a JSON file") from exc
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        return parse_json(text)
+    except JsonTextError as exc:
         raise UsageError(
-            f"{where} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            """quote it for the shell, e.g. --input '{"topic": "cats"}'"""
+            f'{where} {exc}; quote it for the shell, e.g. {flag} \'{{"topic": "cats"}}\''
         ) from exc
-    except RecursionError:
-        raise UsageError(f"{where}: the JSON is nested too deeply to read (simplify it)") from None
 
 
 def split_nodes(values: list[str]) -> list[str]:

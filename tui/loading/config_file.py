@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from tui.json_text import JsonTextError, parse_json, read_text_file
 from tui.loading.errors import GraphLoadError
 
 CONFIG_FILE = "langgraph.json"
@@ -17,20 +17,10 @@ def read_config(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise GraphLoadError(f"{path} not found: check the path to langgraph.json")
     try:
-        config = json.loads(path.read_bytes().decode("utf-8"))
-    except OSError as exc:
-        raise GraphLoadError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise GraphLoadError(
-            f"{path} is not UTF-8 text (byte {exc.start}): it must be a JSON file"
-        ) from exc
-    except json.JSONDecodeError as exc:
-        raise GraphLoadError(
-            f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}): "
-            "fix the file"
-        ) from exc
-    except RecursionError:
-        raise GraphLoadError(f"{path} is nested too deeply to read: fix the file") from None
+        config = parse_json(read_text_file(path))
+    except JsonTextError as exc:
+        what = str(exc) if str(exc).startswith(("cannot", str(path))) else f"{path} {exc}"
+        raise GraphLoadError(f"{what}: fix the file (it must be JSON)") from exc
     graphs = config.get("graphs") if isinstance(config, dict) else None
     if not isinstance(graphs, dict) or not graphs:
         raise GraphLoadError(
