@@ -11,6 +11,7 @@ from tui import providers
 from tui.engine.clock import FrozenClock
 from tui.engine.session import NO_INPUT, Session, SessionOptions
 from tui.loading import LoadedGraph, load_graph
+from tui.loading.graph_object import GraphSource
 from tui.providers.error_hints import explain_error
 
 
@@ -40,7 +41,10 @@ def open_session():
             # A module the test imported itself, so it shares the module's objects
             # (events a graph waits on, counters) with the session.
             loaded = LoadedGraph(
-                spec.__name__, spec.graph, getattr(spec, "default_input", None), True
+                spec.__name__,
+                GraphSource(graph=spec.graph),
+                getattr(spec, "default_input", None),
+                True,
             )
         else:
             path = SAMPLES / f"{spec}.py"
@@ -51,7 +55,7 @@ def open_session():
         if frozen:
             opts.clock = FrozenClock()
         session = Session(
-            loaded.graph,
+            loaded.source.graph or loaded.source.opener,
             name=loaded.name,
             default_input=loaded.default_input if loaded.has_default_input else NO_INPUT,
             options=opts,

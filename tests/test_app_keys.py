@@ -163,7 +163,7 @@ async def test_interrupt_can_be_answered_later_with_json(open_session):
         await wait_modal(pilot, InterruptScreen)
         answer = json.dumps({"approved": False, "draft": "Shorter."})
         # A paste: typing it key by key tests the Input widget, not the debugger.
-        app.screen.query_one("#answer", Input).insert_text_at_cursor(answer)
+        app.screen.query_one("#answer-0", Input).insert_text_at_cursor(answer)
         await pilot.press("enter")
         await wait_status(pilot, "done")
         assert root_nodes(app)[-2:] == ["revise", "publish"]

@@ -37,13 +37,36 @@ def test_module_with_attribute():
     assert loaded.name == "first"
 
 
-@pytest.mark.parametrize(
-    "attr", ["uncompiled", "make_graph", "make_graph_with_config", "make_graph_async"]
-)
+@pytest.mark.parametrize("attr", ["uncompiled", "make_graph", "make_graph_with_config"])
 def test_uncompiled_graphs_and_factories(attr):
     graph = load_graph(f"{G / 'factories.py'}:{attr}").graph
     assert isinstance(graph, Pregel)
     assert graph.invoke({"n": 1}) == {"n": 2}
+
+
+@pytest.mark.parametrize(
+    "attr", ["make_graph_async", "make_graph_in_context", "make_graph_sync_context"]
+)
+def test_async_factories_and_context_managers_open_on_the_engine_loop(attr):
+    """Opened (and closed) by the session on its own loop, not while loading."""
+    import asyncio
+
+    from tests.graphs import factories
+
+    factories.EVENTS.clear()
+    loaded = load_graph(f"tests.graphs.factories:{attr}")
+    assert loaded.opener is not None and loaded.source.graph is None
+    assert factories.EVENTS == []  # nothing entered yet
+
+    async def open_and_close():
+        graph, close = await loaded.opener()
+        result = await graph.ainvoke({"n": 1})
+        await close()
+        return result
+
+    assert asyncio.run(open_and_close()) == {"n": 2}
+    if attr != "make_graph_async":
+        assert factories.EVENTS == ["entered", "exited"]
 
 
 def test_langgraph_json_by_name_and_folder():
@@ -75,24 +98,55 @@ def test_langgraph_json_single_graph_env_and_dependencies(tmp_path, monkeypatch)
         )
     )
     monkeypatch.delenv("AGENT_MOOD", raising=False)
+    # As with langgraph dev, paths in langgraph.json are relative to where you run.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
     loaded = load_graph(str(tmp_path))
     assert loaded.name == "agent"
     assert loaded.graph.invoke({"text": ""}) == {"text": "hi from a dependency cheerful"}
     os.environ.pop("AGENT_MOOD", None)
 
 
-def test_langgraph_json_env_map_does_not_override_the_shell(tmp_path, monkeypatch):
+def test_langgraph_json_env_overrides_the_shell_as_langgraph_dev_does(tmp_path, monkeypatch):
     (tmp_path / "g.py").write_text((G / "only_one.py").read_text())
     (tmp_path / "langgraph.json").write_text(
         json.dumps(
             {"graphs": {"g": "./g.py:my_app"}, "env": {"LGTUI_A": "file", "LGTUI_B": "file"}}
         )
     )
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LGTUI_A", "shell")
     monkeypatch.delenv("LGTUI_B", raising=False)
-    load_graph(str(tmp_path / "langgraph.json"))
-    assert os.environ["LGTUI_A"] == "shell" and os.environ["LGTUI_B"] == "file"
+    load_graph("langgraph.json")
+    assert os.environ["LGTUI_A"] == "file" and os.environ["LGTUI_B"] == "file"
+    os.environ.pop("LGTUI_A", None)
     os.environ.pop("LGTUI_B", None)
+
+
+def test_langgraph_json_paths_are_relative_to_where_you_run(tmp_path, monkeypatch):
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "g.py").write_text((G / "only_one.py").read_text())
+    (project / "langgraph.json").write_text(json.dumps({"graphs": {"g": "./g.py:my_app"}}))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(
+        GraphLoadError, match=r"relative to the folder you run in .* run from .*proj"
+    ):
+        load_graph("proj/langgraph.json")
+    monkeypatch.chdir(project)
+    assert load_graph("langgraph.json").name == "g"
+
+
+def test_a_missing_env_file_is_a_notice_not_an_error(tmp_path, monkeypatch):
+    (tmp_path / "g.py").write_text((G / "only_one.py").read_text())
+    (tmp_path / ".env.example").write_text("API_KEY=\n")
+    (tmp_path / "langgraph.json").write_text(
+        json.dumps({"graphs": {"g": "./g.py:my_app"}, "env": ".env"})
+    )
+    monkeypatch.chdir(tmp_path)
+    loaded = load_graph("langgraph.json")
+    (notice,) = loaded.notices
+    assert "env file .env not found" in notice and "copy .env.example to .env" in notice
 
 
 ERRORS = [
@@ -155,8 +209,6 @@ def test_bad_langgraph_json(tmp_path):
     (tmp_path / "langgraph.json").write_text("{}")
     with pytest.raises(GraphLoadError, match='has no "graphs" map'):
         load_graph(str(tmp_path))
-    (tmp_path / "langgraph.json").write_text(
-        '{"graphs": {"a": "./a.py:graph"}, "env": "missing.env"}'
-    )
-    with pytest.raises(GraphLoadError, match=r"env file missing\.env not found"):
+    (tmp_path / "langgraph.json").write_text('{"graphs": {"a": "./a.py:graph"}, "env": 3}')
+    with pytest.raises(GraphLoadError, match=r'"env" must be a path or a map'):
         load_graph(str(tmp_path))

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tui.engine.clock import Clock
+from tui.engine.run_inputs import RunInputError, RunInputs
 from tui.engine.session import NO_INPUT, Session, SessionError, SessionOptions
 from tui.loading import GraphLoadError, LoadedGraph, load_graph
 from tui.providers import active_model, set_active_model
 from tui.providers.error_hints import explain_error
+from tui.providers.registry import warm_up
 from tui.providers.switcher import ActiveModelSwitcher
 from tui.run_spec import RunSpec
 
@@ -24,7 +26,18 @@ __all__ = ["RunSpec", "open_session", "reopen"]
 def open_session(spec: RunSpec, *, clock: Clock | None = None) -> tuple[Session, LoadedGraph]:
     """Load the graph and wrap it in a session; raises ``GraphLoadError``."""
     set_active_model(spec.model)
+    warm_up(spec.model)
     loaded = load_graph(spec.graph)
+    notices = list(loaded.notices)
+    if spec.model_given and not loaded.follows_model:
+        notices.append(
+            f"--model {spec.model.label} does not apply: {loaded.name} builds its own model "
+            "(the model the graph calls is shown as its calls start)"
+        )
+    try:
+        inputs = RunInputs(config=spec.config, context=spec.context)
+    except RunInputError as exc:
+        raise GraphLoadError(str(exc)) from exc
     options = SessionOptions(
         thread_id=spec.thread_id,
         checkpointer=spec.checkpointer,
@@ -34,11 +47,16 @@ def open_session(spec: RunSpec, *, clock: Clock | None = None) -> tuple[Session,
         model_label=spec.model.label,
         explain_error=explain_error,
         model_switcher=ActiveModelSwitcher() if loaded.follows_model else None,
+        run_inputs=inputs,
+        store_index=loaded.store_index,
+        notices=notices,
     )
     if clock is not None:
         options.clock = clock
+    graph = loaded.source.graph or loaded.source.opener
+    assert graph is not None
     session = Session(
-        loaded.graph,
+        graph,
         name=loaded.name,
         default_input=loaded.default_input if loaded.has_default_input else NO_INPUT,
         options=options,

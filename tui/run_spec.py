@@ -22,3 +22,9 @@ class RunSpec:
     jsonl: str | None = None
     resume: Any = NO_INPUT
     verbose: bool = False
+    config: dict[str, Any] = field(default_factory=dict)
+    """``--config``: the run's RunnableConfig (configurable, tags, metadata, ...)."""
+    context: dict[str, Any] = field(default_factory=dict)
+    """``--context``: the graph's runtime context."""
+    model_given: bool = False
+    """``--model`` was given (not the default): worth a word when the graph ignores it."""

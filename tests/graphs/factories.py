@@ -1,5 +1,6 @@
 """Graphs behind each kind of factory the loader accepts."""
 
+import contextlib
 from typing import TypedDict
 
 from langgraph.graph import END, START, StateGraph
@@ -39,3 +40,25 @@ def make_nothing():
 
 def make_failing():
     raise ValueError("no database URL")
+
+
+EVENTS: list[str] = []
+"""What the context-manager factories did, in order (tests read it)."""
+
+
+@contextlib.asynccontextmanager
+async def make_graph_in_context(config):
+    EVENTS.append("entered")
+    try:
+        yield _builder().compile()
+    finally:
+        EVENTS.append("exited")
+
+
+@contextlib.contextmanager
+def make_graph_sync_context():
+    EVENTS.append("entered")
+    try:
+        yield _builder().compile()
+    finally:
+        EVENTS.append("exited")

@@ -26,7 +26,7 @@ from textual.widgets import Footer
 
 from tui.app.panes.events import EventsPane
 from tui.app.panes.graph import GraphPane
-from tui.app.panes.state import CopyableTree, StatePane
+from tui.app.panes.state import CopyableTree, StatePane, store_path
 from tui.app.panes.status_bar import StatusBar
 from tui.app.panes.timeline import Timeline
 from tui.app.panes.tokens import TokenView
@@ -43,6 +43,7 @@ from tui.app.textual_guards import GuardedCommandPalette
 from tui.app.view.records import LogKind, Part
 from tui.app.view.run_view import RunView
 from tui.engine.events import Interrupted, Notice, RunFailed
+from tui.engine.no_input import NO_INPUT
 from tui.engine.session import SessionError
 from tui.engine.status import NoticeLevel, RunStatus, TaskStatus
 
@@ -76,6 +77,19 @@ class DebuggerApp(LiteralNotifications, App[int]):
         Binding("i", "answer", "Answer", tooltip="Answer the pending interrupt (text or JSON)"),
         Binding("b", "breakpoint", "Break", tooltip="Toggle a breakpoint before the selected node"),
         Binding("r", "rerun", "Rerun", tooltip="Run the graph again on a new thread"),
+        Binding(
+            "m",
+            "message",
+            "Message",
+            tooltip="Send the next message (or input) on this thread, as the next turn",
+        ),
+        Binding(
+            "s",
+            "store",
+            "Store",
+            show=False,
+            tooltip="Show the long-term store (or the state again) in the inspector",
+        ),
         Binding("f", "follow", "Follow", tooltip="Follow the token stream on or off"),
         Binding("g", "graph", "Graph", tooltip="Show or hide the graph pane"),
         Binding("e", "events_filter", "Filter", show=False, tooltip="Cycle the events filter"),
@@ -113,6 +127,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
             }
         ),
         "answer": frozenset({RunStatus.INTERRUPTED}),
+        "message": frozenset({RunStatus.DONE}),
     }
 
     def __init__(
@@ -121,14 +136,17 @@ class DebuggerApp(LiteralNotifications, App[int]):
         *,
         reopen: Callable[[], EventSource] | None = None,
         autostart: bool = True,
+        first_input: Any = NO_INPUT,
     ) -> None:
         """``reopen`` opens a fresh source on the same graph ("Reload graph from
         disk"); it raises ``SessionError`` with the reason when the graph no longer
-        loads."""
+        loads. ``first_input`` is the input the first run starts with (``--input``,
+        ``--message``); without it the graph's default input, or a question."""
         super().__init__()
         self.source = source
         self.reopen = reopen
         self.autostart = autostart
+        self.first_input = first_input
         self.closing = False
         self.model = RunView()
         self.model.graph = source.name
@@ -254,7 +272,10 @@ class DebuggerApp(LiteralNotifications, App[int]):
         if dirty & Part.LOG:
             self.events_pane.sync()
         state = self.state_pane
-        if dirty & Part.STATE and not state.pinned:
+        if state.showing_store:
+            if dirty & Part.STORE:
+                self._show_store()
+        elif dirty & Part.STATE and not state.pinned:
             self._show_live_state()
         if dirty & (Part.GRAPH | Part.TASKS | Part.STATUS):
             self._mark_graph()
@@ -375,10 +396,20 @@ class DebuggerApp(LiteralNotifications, App[int]):
             self._run_op(self.source.resume)
 
     def _start_or_ask_input(self) -> None:
-        if self.source.needs_input():
+        first, self.first_input = self.first_input, NO_INPUT
+        if first is not NO_INPUT:
+            self._run_op(lambda: self.source.start(first))
+        elif self.source.needs_input():
             self._ask_input(lambda value: self._run_op(lambda: self.source.start(value)))
         else:
             self._run_op(self.source.start)
+
+    def action_message(self) -> None:
+        """The next turn on this thread: a message (or input) to the finished run."""
+        self._ask_input(
+            lambda value: self._run_op(lambda: self.source.start(value)),
+            title=f"Next input on thread {self.source.thread_id}",
+        )
 
     def action_next(self) -> None:
         if self.source.status == RunStatus.IDLE and self.source.needs_input():
@@ -408,6 +439,27 @@ class DebuggerApp(LiteralNotifications, App[int]):
 
     def action_events_filter(self) -> None:
         self.events_pane.cycle_filter()  # the pane's title says which
+
+    def action_store(self) -> None:
+        if self.state_pane.showing_store:
+            self._show_live_state()
+        else:
+            self._show_store()
+        self.refresh_bindings()
+
+    def _show_store(self) -> None:
+        changed = {store_path(list(ns), key) for ns, key in self.model.store_changes}
+
+        def shown(future: Future) -> None:
+            if future.exception() is not None:
+                self.call_from_thread(self.notify, str(future.exception()), severity="warning")
+                return
+            self.call_from_thread(self.state_pane.show_store, future.result(), changed)
+
+        try:
+            self.source.store_items().add_done_callback(shown)
+        except SessionError as exc:
+            self.notify(str(exc), severity="warning", timeout=4)
 
     def action_live_state(self) -> None:
         self._show_live_state()
@@ -464,20 +516,27 @@ class DebuggerApp(LiteralNotifications, App[int]):
             return
         self._interrupt_open = True
 
-        def answered(result: tuple[str | None, Any] | None) -> None:
+        def answered(answers: dict[str, Any] | None) -> None:
             self._interrupt_open = False
-            if result is not None:
-                interrupt_id, value = result
+            if not answers:
+                return
+            if len(interrupts) == 1:
+                ((interrupt_id, value),) = answers.items()
                 self._run_op(lambda: self.source.answer(value, interrupt_id))
+            else:
+                self._run_op(lambda: self.source.answer(answers))
 
         self.open_screen(InterruptScreen(interrupts), answered)
 
-    def _ask_input(self, then: Callable[[Any], None]) -> None:
+    def _ask_input(self, then: Callable[[Any], None], title: str | None = None) -> None:
         def given(value: Any) -> None:
             if value is not RunInputScreen.CANCELLED:
                 then(value)
 
-        self.open_screen(RunInputScreen(self.source.input_keys(), self.source.name), given)
+        self.open_screen(
+            RunInputScreen(self.source.input_keys(), title or f"Input for {self.source.name}"),
+            given,
+        )
 
     def action_help(self) -> None:
         self.open_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)]))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, NoReturn
 
-from tui.engine.events import Event, RunStarted, Status, TaskStarted
+from tui.engine.events import Event, RunStarted, Status, StoreChanged, TaskStarted
 from tui.engine.ports import ModelSwitcher
 from tui.engine.session import SessionError
 from tui.engine.status import RunStatus
@@ -22,6 +22,7 @@ class ReplaySource:
 
     def __init__(self, events: list[Event], *, name: str) -> None:
         self._pending = list(events)
+        self._all = list(events)
         self.name = name
         started = next((e for e in events if isinstance(e, RunStarted)), None)
         self.thread_id = started.thread_id if started is not None else ""
@@ -74,6 +75,22 @@ class ReplaySource:
 
     def toggle_breakpoint(self, node: str) -> bool:
         _refuse()
+
+    def store_items(self) -> Future:
+        """What the recorded runs wrote to the store (a recording has no store)."""
+        items: dict[tuple[tuple[str, ...], str], Any] = {}
+        for event in self._all:
+            if isinstance(event, StoreChanged):
+                items[(tuple(event.namespace), event.key)] = event.value
+        future: Future = Future()
+        future.set_result(
+            [
+                {"namespace": list(ns), "key": key, "value": value}
+                for (ns, key), value in items.items()
+                if value is not None
+            ]
+        )
+        return future
 
     def switch_model(self, text: str) -> str:
         _refuse()

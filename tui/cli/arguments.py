@@ -13,7 +13,6 @@ from tui.json_text import JsonTextError, parse_json, read_text_file
 def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--model",
-        default="scripted",
         help="scripted (default, offline), scripted:fast, ollama:NAME or openai:NAME",
     )
     parser.add_argument("--base-url", help="server URL for ollama:/openai: models")

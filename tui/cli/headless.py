@@ -9,7 +9,7 @@ from typing import TextIO
 
 from tui.cli.errors import UsageError, print_error
 from tui.cli.exit_codes import BY_OUTCOME, EXIT_CANCELLED, EXIT_FAILED
-from tui.engine.events import Event, Notice, RunFinished
+from tui.engine.events import Event, Notice, RunFailed, RunFinished
 from tui.engine.recording import JsonlWriter
 from tui.engine.session import NO_INPUT, Session, SessionError
 from tui.engine.status import NoticeLevel, RunOutcome
@@ -28,9 +28,17 @@ def run_headless(session: Session, spec: RunSpec, writer: JsonlWriter) -> int:
         if isinstance(event, RunFinished):
             outcome.append(event.status)
             finished.set()
-        elif isinstance(event, Notice) and event.level == NoticeLevel.ERROR:
+        elif isinstance(event, RunFailed):
+            # The one line with the fix, where a person at the shell looks.
+            say = (
+                event.hint or f"{event.type}: {event.error.splitlines()[0] if event.error else ''}"
+            )
+            print(f"langgraph-tui: run failed: {say}", file=sys.stderr, flush=True)
+        elif isinstance(event, Notice) and event.level != NoticeLevel.INFO:
             # A broken recording, say: the user learns it now, not at the end.
             print(f"langgraph-tui: {event.text}", file=sys.stderr, flush=True)
+        elif isinstance(event, Notice):
+            print(f"langgraph-tui: note: {event.text}", file=sys.stderr, flush=True)
 
     session.add_listener(writer)
     session.add_listener(watch)

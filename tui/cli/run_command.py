@@ -31,6 +31,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     source.add_argument(
         "--message", help='shortcut for {"messages": [{"role": "user", "content": TEXT}]}'
     )
+    run.add_argument(
+        "--context",
+        metavar="JSON",
+        help="the graph's runtime context (its context_schema) as JSON, or @file.json",
+    )
+    run.add_argument(
+        "--config",
+        metavar="JSON",
+        help='the run\'s config as JSON or @file.json: {"configurable": {...}, "tags": [...], '
+        '"metadata": {...}}',
+    )
     add_model_options(run)
     run.add_argument("--thread", help="thread id (default: a new one)")
     run.add_argument(
@@ -62,7 +73,7 @@ def run_spec_from_args(args: argparse.Namespace) -> RunSpec:
 
     try:
         model = parse_model_spec(
-            args.model,
+            args.model or "scripted",
             base_url=args.base_url,
             timeout_s=args.timeout,
             max_tokens=args.max_tokens,
@@ -94,7 +105,20 @@ def run_spec_from_args(args: argparse.Namespace) -> RunSpec:
         jsonl=args.jsonl,
         resume=_answer(args.resume) if args.resume is not None else NO_INPUT,
         verbose=args.verbose,
+        config=_json_object(args, "config"),
+        context=_json_object(args, "context"),
+        model_given=args.model is not None,
     )
+
+
+def _json_object(args: argparse.Namespace, name: str) -> dict:
+    text = getattr(args, name)
+    if text is None:
+        return {}
+    value = parse_json_arg(f"--{name}", text, allow_file=True)
+    if not isinstance(value, dict):
+        raise UsageError(f"--{name} must be a JSON object, got {type(value).__name__}")
+    return value
 
 
 def _answer(text: str) -> object:
@@ -184,7 +208,7 @@ def _run_tui(session: Session, spec: RunSpec, recorder: JsonlWriter | None) -> i
             session.open_thread().result()
         except SessionError as exc:
             raise UsageError(str(exc)) from exc
-    app = DebuggerApp(session, reopen=lambda: reopen(spec))
+    app = DebuggerApp(session, reopen=lambda: reopen(spec), first_input=spec.input)
     try:
         app.run()
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +13,7 @@ from langgraph.runtime import RunControl
 
 from tui.engine.llm_stats import LlmStatsHandler
 from tui.engine.status import PauseReason
+from tui.engine.task_watcher import TaskWatcher
 
 
 @dataclass
@@ -20,12 +22,16 @@ class ActiveRun:
     generation: int
     step_mode: bool
     llm_stats: LlmStatsHandler
+    watcher: TaskWatcher
+    run_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     task: asyncio.Task[None] | None = None
     done: threading.Event = field(default_factory=threading.Event)
     root_tasks: set[str] = field(default_factory=set)
     saw_root_task: bool = False
     last_checkpoint_id: str | None = None
     """The last root checkpoint this run's own stream reported."""
+    blocked_nodes: set[str] = field(default_factory=set)
+    """Nodes already reported for blocking the loop in this run (once each)."""
 
     def request_step_stop(self) -> None:
         """Step mode asked for while running: stop after the step now in flight."""

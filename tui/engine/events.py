@@ -188,6 +188,9 @@ class TaskFinished(Event):
 @_register
 @dataclass(slots=True, kw_only=True)
 class Interrupted(Event):
+    """The run waits for answers: each interrupt's ``id``, ``value``, the ``node`` and
+    ``task_id`` that asked, and its ``response_schema`` (JSON Schema) if it gave one."""
+
     kind: ClassVar[str] = "interrupted"
     interrupts: list[dict[str, JSON]]
 
@@ -235,6 +238,19 @@ class RunFinished(Event):
     kind: ClassVar[str] = "run_finished"
     status: RunOutcome
     values: JSON = None
+
+
+@_register
+@dataclass(slots=True, kw_only=True)
+class StoreChanged(Event):
+    """A node wrote to the long-term store: ``value`` is ``None`` for a delete."""
+
+    kind: ClassVar[str] = "store"
+    namespace: list[str]
+    key: str
+    value: JSON = None
+    node: str | None = None
+    task_id: str | None = None
 
 
 @_register

@@ -26,13 +26,43 @@ def graph_structure(graph: Pregel, xray: bool = False) -> dict[str, Any]:
     return {"nodes": nodes, "edges": edges}
 
 
-def input_keys(graph: Pregel) -> list[str]:
-    """Top-level keys of the graph's input schema (to offer a message box, say)."""
+def _input_schema(graph: Pregel) -> dict[str, Any]:
     try:
         schema = graph.get_input_jsonschema()
     except Exception:
-        return []
-    return list((schema.get("properties") or {}).keys())
+        return {}  # a schema that cannot be described is not checked
+    return schema if isinstance(schema, dict) else {}
+
+
+def input_keys(graph: Pregel) -> list[str]:
+    """Top-level keys of the graph's input schema (to offer a message box, say)."""
+    return list((_input_schema(graph).get("properties") or {}).keys())
+
+
+def takes_empty_input(graph: Pregel) -> bool:
+    """Every field of the input has a default, so ``{}`` is an input."""
+    schema = _input_schema(graph)
+    return bool(schema.get("properties")) and not schema.get("required")
+
+
+def input_problem(graph: Pregel, value: Any) -> str | None:
+    """What is wrong with an input, in words, before the graph sees it: required keys
+    it lacks, or only keys the graph does not take (``--message`` for a graph whose
+    input has no ``messages``). LangGraph would fail deep inside with less to say."""
+    if not isinstance(value, dict):
+        return None
+    schema = _input_schema(graph)
+    properties = schema.get("properties") or {}
+    if not properties:
+        return None
+    takes = ", ".join(properties)
+    missing = [key for key in schema.get("required") or [] if key not in value]
+    if missing:
+        return f"the input lacks {', '.join(missing)}: the graph's input takes {takes}"
+    unknown = [key for key in value if key not in properties]
+    if value and len(unknown) == len(value):
+        return f"the graph's input has no {', '.join(unknown)}: it takes {takes}"
+    return None
 
 
 def node_names(graph: Pregel) -> list[str]:

@@ -32,6 +32,7 @@ from tui.engine.status import TaskStatus
 
 STREAM_MODES: list[StreamMode] = ["messages", "updates", "values", "debug", "custom"]
 _HIDDEN_NODES = frozenset({"__start__", "__end__"})
+_NOT_NODES = frozenset({"__interrupt__", "__metadata__"})
 
 
 @dataclass
@@ -87,19 +88,44 @@ class Normalizer:
 
     def cancel_running(self, now: float) -> list[Event]:
         """Close every task still running: the run was cancelled under it."""
+        return self.close_running(now, TaskStatus.CANCELLED)
+
+    def close_running(self, now: float, status: TaskStatus) -> list[Event]:
+        """Close every task still open when the run ends: every task_started gets its
+        task_finished. LangGraph streams no result for some tasks: one replayed from
+        its saved writes on resume, a Functional API task that called ``interrupt()``,
+        a sibling of a task that failed."""
         events: list[Event] = [
             TaskFinished(
                 ns=task.ns,
                 step=task.step,
                 node=task.node,
                 task_id=task.task_id,
-                status=TaskStatus.CANCELLED,
+                status=status,
                 duration_s=now - task.started_at,
             )
             for task in self.running.values()
         ]
         self.running.clear()
         return events
+
+    def handoff(self, task_id: str, command: Any, now: float) -> list[Event]:
+        """A task ended by handing a ``Command`` to its parent graph: it ended well,
+        and its result says where it went."""
+        task = self.running.pop(task_id, None)
+        if task is None:
+            return []
+        return [
+            TaskFinished(
+                ns=task.ns,
+                step=task.step,
+                node=task.node,
+                task_id=task.task_id,
+                status=TaskStatus.OK,
+                duration_s=now - task.started_at,
+                result=self.jsonify(command),
+            )
+        ]
 
     def flush_streams(self) -> list[Event]:
         """What redaction still holds of messages that never got their last chunk
@@ -190,10 +216,12 @@ class Normalizer:
     def _updates(self, data: Any, ns: tuple[str, ...]) -> list[Event]:
         if not isinstance(data, dict):
             return []
+        # "__interrupt__" is not an update (interrupts are events of their own), and
+        # "__metadata__" marks writes replayed from a cache on resume: not a node.
         return [
             Update(ns=ns, node=str(node), update=self.jsonify(update))
             for node, update in data.items()
-            if node != "__interrupt__"
+            if node not in _NOT_NODES
         ]
 
     # -- messages -------------------------------------------------------------------

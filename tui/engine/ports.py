@@ -7,12 +7,19 @@ model-server error and how to switch the model, so the engine stays importable
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from langgraph.pregel import Pregel
 
 ErrorExplainer = Callable[[BaseException], str | None]
 """A one-line hint (what happened and the fix) for an error, or ``None``."""
+
+GraphOpener = Callable[[], Awaitable["tuple[Pregel, Callable[[], Awaitable[None]]]"]]
+"""Opens a graph on the engine's loop (an async factory, an async context manager)
+and returns it with the coroutine function that closes it."""
 
 
 class ModelSwitchError(ValueError):

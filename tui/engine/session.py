@@ -34,9 +34,9 @@ import concurrent.futures
 import contextlib
 import threading
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.errors import GraphDrained, GraphRecursionError
@@ -46,6 +46,7 @@ from langgraph.types import Command, StateSnapshot
 
 from tui.engine import graph_info
 from tui.engine.active_run import ActiveRun
+from tui.engine.answers import answer_problem
 from tui.engine.checkpointer import Checkpointer, ObservedSaver
 from tui.engine.checkpointer_spec import CheckpointerError
 from tui.engine.clock import Clock
@@ -62,14 +63,16 @@ from tui.engine.events import (
     RunFinished,
     RunStarted,
     Status,
+    StoreChanged,
 )
 from tui.engine.jsonify import Jsonifier, format_exception, safe_str
 from tui.engine.llm_stats import LlmStatsHandler
 from tui.engine.loop_thread import LoopThread
 from tui.engine.no_input import NO_INPUT
 from tui.engine.normalize import STREAM_MODES, Normalizer
-from tui.engine.ports import ErrorExplainer, ModelSwitcher, ModelSwitchError
+from tui.engine.ports import ErrorExplainer, GraphOpener, ModelSwitcher, ModelSwitchError
 from tui.engine.redaction import Redactor, secret_values_in
+from tui.engine.run_inputs import RunInputs, build_config
 from tui.engine.status import (
     NoticeLevel,
     PauseReason,
@@ -78,6 +81,8 @@ from tui.engine.status import (
     RunStatus,
     TaskStatus,
 )
+from tui.engine.store import ObservedStore, StoreOpener, StoreWrite, store_items
+from tui.engine.task_watcher import TaskWatcher
 from tui.engine.watchdog import LoopWatchdog
 
 _NO_NODE = "\x00langgraph-tui: no node"
@@ -102,6 +107,12 @@ class SessionOptions:
     """Turns a model-server failure into a one-line hint (the providers' job)."""
     model_switcher: ModelSwitcher | None = None
     """Set when the graph follows ``--model``: "Switch model" then applies."""
+    run_inputs: RunInputs = field(default_factory=RunInputs)
+    """The user's ``--config`` and ``--context``."""
+    store_index: dict[str, Any] | None = None
+    """The store's vector index (``langgraph.json``'s ``store.index``), built."""
+    notices: list[str] = field(default_factory=list)
+    """Things to tell the user once, when the first run starts (a missing ``.env``)."""
 
 
 @dataclass
@@ -117,7 +128,7 @@ class Session:
 
     def __init__(
         self,
-        graph: Pregel,
+        graph: Pregel | GraphOpener,
         *,
         name: str = "graph",
         default_input: Any = NO_INPUT,
@@ -137,24 +148,11 @@ class Session:
         # checks this still holds).
         self._before: list[str] = [_NO_NODE, *dict.fromkeys(self.options.interrupt_before)]
         self._after: list[str] = [_NO_NODE, *dict.fromkeys(self.options.interrupt_after)]
-        self.default_input = default_input
         self.last_input: Any = NO_INPUT
         self.status = RunStatus.IDLE
         self.step: int | None = None
         self.next: list[str] = []
         self.values: Any = None
-        self._user_graph = graph
-        self._graph: Pregel | None = None
-        self._graph_engine: LoopThread | None = None
-        self._saver: ObservedSaver | None = None
-        self._checkpointer = Checkpointer(self.options.checkpointer, graph.checkpointer)
-        self._t0 = self.clock.now()
-        self._bus = EventBus(self.now, self._track, self.redactor)
-        self._run: ActiveRun | None = None
-        self._normalizer = Normalizer(self.jsonify)
-        # Checkpoint events wait here until their checkpoint is saved.
-        self._held_checkpoints: dict[str, tuple[Checkpoint, int]] = {}
-        self._saved_checkpoints: set[str] = set()
         self._closed = False
         self._watchdog = LoopWatchdog(
             threshold_s=self.options.block_warning_s,
@@ -162,6 +160,40 @@ class Session:
             warn=self._warn_blocked,
         )
         self._engine = self._watchdog.start_loop()
+        # A graph an async factory opens lives on the engine loop that opened it.
+        self._opener: GraphOpener | None = None if isinstance(graph, Pregel) else graph
+        self._close_graph: Callable[[], Awaitable[None]] | None = None
+        if self._opener is not None:
+            try:
+                graph, self._close_graph = self._engine.submit(_opened(self._opener)).result()
+            except BaseException:
+                self._watchdog.close()
+                self._engine.stop(timeout=1.0)
+                raise
+        assert isinstance(graph, Pregel)
+        self._user_graph = graph
+        if default_input is NO_INPUT and graph_info.takes_empty_input(graph):
+            # Every input field has a default: {} is an input (as it is for the server).
+            default_input = {}
+        self.default_input = default_input
+        self._graph: Pregel | None = None
+        self._graph_engine: LoopThread | None = None
+        self._saver: ObservedSaver | None = None
+        self._checkpointer = Checkpointer(self.options.checkpointer, graph.checkpointer)
+        self._store_opener = StoreOpener(
+            self.options.checkpointer, graph.store, self.options.store_index
+        )
+        self._store: ObservedStore | None = None
+        self._pending_notices = list(self.options.notices)
+        self.redactor.learn(secret_values_in(self.options.run_inputs.config))
+        self.redactor.learn(secret_values_in(self.options.run_inputs.context))
+        self._t0 = self.clock.now()
+        self._bus = EventBus(self.now, self._track, self.redactor)
+        self._run: ActiveRun | None = None
+        self._normalizer = Normalizer(self.jsonify)
+        # Checkpoint events wait here until their checkpoint is saved.
+        self._held_checkpoints: dict[str, tuple[Checkpoint, int]] = {}
+        self._saved_checkpoints: set[str] = set()
 
     # -- events out -------------------------------------------------------------------
 
@@ -311,7 +343,7 @@ class Session:
         with contextlib.suppress(SessionError):
             self.cancel()
         with contextlib.suppress(Exception):
-            self._submit(self._checkpointer.close()).result(timeout=2)
+            self._submit(self._close_stores()).result(timeout=2)
         self._closed = True
         self._watchdog.close()
         self._engine.stop(timeout=1.0)
@@ -326,19 +358,42 @@ class Session:
             return self._graph
         try:
             self._saver = await self._checkpointer.open(self._checkpoint_saved)
+            self._store = await self._store_opener.open(self._store_written)
         except CheckpointerError as exc:
             raise SessionError(str(exc)) from exc
-        self._graph = self._user_graph.copy(update={"checkpointer": self._saver})
+        except Exception as exc:
+            raise SessionError(f"cannot open the store: {_error_text(exc)}") from exc
+        self._graph = self._user_graph.copy(
+            update={"checkpointer": self._saver, "store": self._store}
+        )
         self._graph_engine = self._engine
         return self._graph
 
-    def _config(self, run: ActiveRun | None = None) -> RunnableConfig:
-        config: RunnableConfig = {"configurable": {"thread_id": self.thread_id}}
-        if run is not None:
-            config["callbacks"] = [run.llm_stats]
-        if self.options.recursion_limit:
-            config["recursion_limit"] = self.options.recursion_limit
-        return config
+    async def _close_stores(self) -> None:
+        await self._store_opener.close()
+        await self._checkpointer.close()
+        close_graph, self._close_graph = self._close_graph, None
+        if close_graph is not None:
+            with contextlib.suppress(Exception):
+                await close_graph()
+
+    def _config(self) -> RunnableConfig:
+        """The thread's config, for reading its state."""
+        return {"configurable": {"thread_id": self.thread_id}}
+
+    def _run_config(self, run: ActiveRun) -> tuple[RunnableConfig, dict[str, Any]]:
+        """A run's config (with the ids and values LangGraph Server gives a graph) and
+        its runtime context."""
+        config, context = build_config(
+            self.options.run_inputs,
+            graph=self._user_graph,
+            graph_name=self.name,
+            thread_id=self.thread_id,
+            run_id=run.run_id,
+            recursion_limit=self.options.recursion_limit,
+        )
+        config["callbacks"] = [run.llm_stats, run.watcher]
+        return config, context
 
     def _require_idle(self) -> None:
         if self._run is not None and not self._run.done.is_set():
@@ -373,7 +428,7 @@ class Session:
         )
         where = f"thread {self.thread_id} reopened at step {step}"
         if state.interrupts:
-            self._emit_interrupted(state.interrupts)
+            self._emit_interrupted(state)
             self._set_status(RunStatus.INTERRUPTED, f"{where}: waiting for an answer (i)")
         elif ahead:
             self._set_status(RunStatus.PAUSED, f"{where}; next: {', '.join(ahead)} (c)")
@@ -417,6 +472,9 @@ class Session:
                 f"thread {self.thread_id} stopped before {', '.join(_ahead(state))}: "
                 "continue it (c), or run again on a new thread (r)"
             )
+        problem = graph_info.input_problem(self._user_graph, input)
+        if problem:
+            raise SessionError(problem)
         self.redactor.learn(secret_values_in(input))
         self.last_input = input
         self._emit_current(
@@ -425,9 +483,14 @@ class Session:
                 thread_id=self.thread_id,
                 input=self.jsonify(input),
                 stream_modes=list(STREAM_MODES),
-                model=self.model_label,
+                # The model is known ahead only when the graph follows --model; for a
+                # graph with its own, the calls say which (llm_started.model).
+                model=self.model_label if self.options.model_switcher else None,
             )
         )
+        for text in self._pending_notices:
+            self._emit_current(Notice(level=NoticeLevel.INFO, text=text))
+        self._pending_notices.clear()
         self._launch(graph, input, step)
 
     async def _rerun(self, input: Any, step: bool) -> None:
@@ -466,24 +529,29 @@ class Session:
     async def _answer(self, value: Any, interrupt_id: str | None) -> None:
         self._require_idle()
         state, graph = await self._state()
-        pending = list(state.interrupts)
+        pending = {i.id: i for i in state.interrupts}
         if not pending:
             raise SessionError("no interrupt is waiting for an answer")
         if interrupt_id is not None:
-            if interrupt_id not in {i.id for i in pending}:
+            if interrupt_id not in pending:
                 raise SessionError(f"no pending interrupt has id {interrupt_id!r}")
-            resume: Any = {interrupt_id: value}
-        elif len(pending) == 1:
-            resume = value
+            answers = {interrupt_id: value}
+        elif isinstance(value, dict) and value and set(value) <= set(pending) and len(pending) > 1:
+            answers = dict(value)  # one answer per interrupt, by id
         else:
-            resume = {i.id: value for i in pending}
+            answers = dict.fromkeys(pending, value)  # one answer for all of them
+        for key, answer in answers.items():
+            problem = answer_problem(pending[key].response_schema, answer)
+            if problem:
+                raise SessionError(f"the answer to {key} does not fit: {problem}")
+        resume: Any = answers if len(pending) > 1 or interrupt_id is not None else value
         self.redactor.learn(secret_values_in(value))
         self._emit_current(
             Resumed(
                 step=_step_of(state),
                 next=list(state.next),
                 how=ResumeHow.ANSWER,
-                value=self.jsonify(value),
+                value=self.jsonify(answers if len(answers) > 1 else value),
             )
         )
         self._launch(graph, Command(resume=resume), False)
@@ -494,20 +562,26 @@ class Session:
             # Bound to the run's generation, so a late callback from an abandoned
             # (blocked) loop is dropped like the rest of that run's events.
             stats = LlmStatsHandler(lambda e: self._emit(e, generation), self.now)
+            watcher = TaskWatcher(lambda task_id, command: self._handed_off(task_id, command))
             run = ActiveRun(
-                control=RunControl(), generation=generation, step_mode=step, llm_stats=stats
+                control=RunControl(),
+                generation=generation,
+                step_mode=step,
+                llm_stats=stats,
+                watcher=watcher,
             )
             self._run = run
             self._set_status(RunStatus.RUNNING)
         run.task = asyncio.get_running_loop().create_task(self._drive(graph, payload, run))
 
     async def _drive(self, graph: Pregel, payload: Any, run: ActiveRun) -> None:
-        config = self._config(run)
+        config, context = self._run_config(run)
         try:
             try:
                 stream = graph.astream(
                     payload,
                     config,
+                    context=cast(Any, context),  # the graph's own context type
                     stream_mode=list(STREAM_MODES),
                     subgraphs=True,
                     version="v2",
@@ -554,6 +628,34 @@ class Session:
                     text=f"a {kind} stream part could not be shown: {_error_text(exc)}",
                 )
             ]
+
+    def _handed_off(self, task_id: str, command: Any) -> None:
+        run = self._run
+        if run is not None:
+            for event in self._normalizer.handoff(task_id, command, self.now()):
+                self._emit(event, run.generation)
+
+    def _store_written(self, write: StoreWrite) -> None:
+        run = self._run
+        self._emit(
+            StoreChanged(
+                namespace=list(write.namespace),
+                key=write.key,
+                value=self.jsonify(write.value),
+                node=write.node,
+                task_id=write.task_id,
+            ),
+            run.generation if run is not None else None,
+        )
+
+    def store_items(self) -> concurrent.futures.Future:
+        """Every item in the store, as ``{namespace, key, value, updated_at}`` dicts."""
+        return self._submit(self._store_items())
+
+    async def _store_items(self) -> list[dict[str, Any]]:
+        await self._ensure_graph()
+        assert self._store is not None
+        return self.jsonify(await store_items(self._store.inner))
 
     def _emit_stream_event(self, event: Event, run: ActiveRun) -> None:
         # A checkpoint event waits until its checkpoint is saved (the save runs in
@@ -611,9 +713,14 @@ class Session:
         if outcome == RunOutcome.CANCELLED or outcome == RunOutcome.FAILED:
             status = TaskStatus.CANCELLED if outcome == RunOutcome.CANCELLED else TaskStatus.ERROR
             run.llm_stats.close_open(status, _error_text(exc) if exc is not None else None)
-            # Tasks still open were cut by the cancel, or by a sibling's failure.
-            for event in self._normalizer.cancel_running(self.now()):
-                self._emit(event, gen)
+        # Every task still open ends with the run: cut by a cancel or a sibling's
+        # failure; waiting at an interrupt; replayed from saved writes (no result
+        # is streamed for those) when the run got through.
+        closing = _CLOSING.get(outcome, TaskStatus.OK)
+        if outcome == RunOutcome.DONE and state is not None and state.interrupts:
+            closing = TaskStatus.INTERRUPTED
+        for event in self._normalizer.close_running(self.now(), closing):
+            self._emit(event, gen)
         for event in self._normalizer.flush_streams():
             self._emit(event, gen)
         if outcome == RunOutcome.FAILED and exc is not None:
@@ -641,7 +748,7 @@ class Session:
             self._set_status(RunStatus.PAUSED, detail, gen)
         elif state is not None and state.interrupts:
             outcome = RunOutcome.INTERRUPTED
-            self._emit_interrupted(state.interrupts, gen)
+            self._emit_interrupted(state, gen)
             self._set_status(RunStatus.INTERRUPTED, "waiting for an answer", gen)
         elif next_nodes:
             outcome = RunOutcome.PAUSED
@@ -687,10 +794,22 @@ class Session:
             hint = None
         return self.redact(hint) if hint else None
 
-    def _emit_interrupted(self, interrupts: Any, generation: int | None = None) -> None:
+    def _emit_interrupted(self, state: StateSnapshot, generation: int | None = None) -> None:
+        asked_by = {i.id: task for task in state.tasks for i in task.interrupts}
         self._emit(
             Interrupted(
-                interrupts=[{"id": i.id, "value": self.jsonify(i.value)} for i in interrupts]
+                interrupts=[
+                    {
+                        "id": i.id,
+                        "value": self.jsonify(i.value),
+                        "node": asked_by[i.id].name if i.id in asked_by else None,
+                        "task_id": asked_by[i.id].id if i.id in asked_by else None,
+                        "response_schema": self.jsonify(i.response_schema)
+                        if isinstance(i.response_schema, dict)
+                        else None,
+                    }
+                    for i in state.interrupts
+                ]
             ),
             generation,
         )
@@ -720,17 +839,27 @@ class Session:
             self._engine = self._watchdog.start_loop()
             self._graph = None
             self._checkpointer.abandon()
+            self._store_opener.abandon()
             run.done.set()
 
     def _warn_blocked(self, blocked_for: float) -> None:
-        nodes = ", ".join(self._normalizer.running_nodes()) or "a node"
+        run = self._run
+        nodes = [
+            node
+            for node in self._normalizer.running_nodes()
+            if run is None or node not in run.blocked_nodes
+        ]
+        if run is not None and not nodes:
+            return  # these nodes were reported in this run already
+        if run is not None:
+            run.blocked_nodes.update(nodes)
         self._emit_current(
             Notice(
                 level=NoticeLevel.WARNING,
                 text=(
-                    f"{nodes} has blocked the graph's event loop for {blocked_for:.1f}s "
-                    "(a sync call such as time.sleep inside async def?); the debugger "
-                    "stays responsive and x cancels"
+                    f"{', '.join(nodes) or 'a node'} has blocked the graph's event loop for "
+                    f"{blocked_for:.1f}s (a sync call such as time.sleep inside async def?); "
+                    "the debugger stays responsive and x cancels"
                 ),
             )
         )
@@ -758,6 +887,13 @@ class Session:
             self.values = event.values
 
 
+_CLOSING = {
+    RunOutcome.CANCELLED: TaskStatus.CANCELLED,
+    RunOutcome.FAILED: TaskStatus.CANCELLED,
+    RunOutcome.INTERRUPTED: TaskStatus.INTERRUPTED,
+}
+
+
 def _ahead(state: StateSnapshot) -> list[str]:
     """What a resume would run: the next nodes, or, for a checkpoint whose tasks
     all finished but whose successor was never saved (the process died, or a
@@ -765,6 +901,10 @@ def _ahead(state: StateSnapshot) -> list[str]:
     if state.next:
         return list(state.next)
     return [task.name for task in state.tasks]
+
+
+async def _opened(opener: GraphOpener) -> tuple[Pregel, Callable[[], Awaitable[None]]]:
+    return await opener()
 
 
 def _step_of(state: StateSnapshot | None) -> int | None:

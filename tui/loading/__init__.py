@@ -8,15 +8,17 @@ Accepted specs::
     path/langgraph.json[:name] or a folder holding langgraph.json
 
 The attribute may be a compiled graph, an uncompiled ``StateGraph`` (compiled
-here), or a factory: a sync or async callable taking nothing or a RunnableConfig.
-Every failure raises ``GraphLoadError`` with one line that names the problem and
-the fix; the original exception is chained for ``--verbose``.
+here), or a factory: a sync or async callable taking nothing or a RunnableConfig,
+that may return a context manager (see ``graph_object``). The working directory is
+importable (``module:attr`` works however the debugger was started), as it is for
+``langgraph dev``. Every failure raises ``GraphLoadError`` with one line that names
+the problem and the fix; the original exception is chained for ``--verbose``.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -25,14 +27,17 @@ from langgraph.pregel import Pregel
 
 from tui.loading.config_file import (
     CONFIG_FILE,
+    add_to_path,
     apply_dependencies,
     apply_env,
+    graph_file,
     pick_graph,
     read_config,
 )
 from tui.loading.errors import GraphLoadError
-from tui.loading.graph_object import as_graph, is_graph_like
+from tui.loading.graph_object import GraphSource, Opener, is_graph_like, resolve
 from tui.loading.modules import import_file, import_module
+from tui.loading.store_config import store_index
 
 __all__ = ["GraphLoadError", "LoadedGraph", "load_graph"]
 
@@ -44,12 +49,26 @@ _MODEL_CHOOSERS = frozenset({"tui.providers.registry", "tui.providers.active"})
 @dataclass
 class LoadedGraph:
     name: str
-    graph: Pregel
+    source: GraphSource
     default_input: Any = None
     has_default_input: bool = False
     follows_model: bool = False
     """The module builds its model with ``tui.providers`` (the samples do), so
     ``--model`` and "Switch model" apply; for any other graph they would do nothing."""
+    notices: list[str] = field(default_factory=list)
+    """What the user should hear once (a missing ``.env``, an index not built)."""
+    store_index: dict[str, Any] | None = None
+
+    @property
+    def graph(self) -> Pregel:
+        """The graph, for one that is ready now (not opened by an async factory)."""
+        if self.source.graph is None:
+            raise GraphLoadError(f"{self.name} is opened by an async factory: open it in a session")
+        return self.source.graph
+
+    @property
+    def opener(self) -> Opener | None:
+        return self.source.opener
 
 
 def load_graph(spec: str) -> LoadedGraph:
@@ -57,6 +76,7 @@ def load_graph(spec: str) -> LoadedGraph:
     spec = spec.strip()
     if not spec:
         raise GraphLoadError("no graph given: pass a path such as sample_graphs/joke.py")
+    add_to_path(Path.cwd())
     target, attr = _split_attr(spec)
     path = Path(target)
     if path.is_dir():
@@ -88,13 +108,17 @@ def _split_attr(spec: str) -> tuple[str, str | None]:
 def _load_from_config(path: Path, name: str | None) -> LoadedGraph:
     config = read_config(path)
     name, target, attr = pick_graph(config, path, name)
-    base = path.parent.resolve()
-    apply_env(config.get("env"), base, path)
-    apply_dependencies(config.get("dependencies"), base, path)
-    if target.endswith(".py") or target.startswith((".", "/")):
-        file_path = (base / target).resolve()
-        return _from_module(import_file(file_path), attr, name=name, where=str(file_path))
-    return _from_module(import_module(target), attr, name=name, where=target)
+    notices = apply_env(config.get("env"), path)
+    apply_dependencies(config.get("dependencies"), path)
+    index, index_notices = store_index(config, path)
+    if "/" in target or target.endswith(".py"):
+        file_path = graph_file(target, path)
+        loaded = _from_module(import_file(file_path), attr, name=name, where=str(file_path))
+    else:
+        loaded = _from_module(import_module(target), attr, name=name, where=target)
+    loaded.notices = notices + index_notices
+    loaded.store_index = index
+    return loaded
 
 
 def _from_module(module: ModuleType, attr: str | None, *, name: str, where: str) -> LoadedGraph:
@@ -122,7 +146,7 @@ def _from_module(module: ModuleType, attr: str | None, *, name: str, where: str)
     default, has_default = _default_input(module)
     return LoadedGraph(
         name=name,
-        graph=as_graph(obj, label),
+        source=resolve(obj, label),
         default_input=default,
         has_default_input=has_default,
         follows_model=any(

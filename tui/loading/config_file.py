@@ -1,4 +1,8 @@
-"""``langgraph.json``: its graphs, ``env`` and local ``dependencies``, as the CLI reads them."""
+"""``langgraph.json``: its graphs, ``env`` and local ``dependencies``, read as
+``langgraph dev --config`` reads them: every path relative to the working directory
+(not the file's folder), the working directory and each local dependency on
+``sys.path`` after the installed packages, an ``env`` file that is missing read as
+empty, and ``env`` values over what the shell set."""
 
 from __future__ import annotations
 
@@ -52,27 +56,36 @@ def pick_graph(config: dict[str, Any], path: Path, name: str | None) -> tuple[st
     return name, target, attr
 
 
-def apply_env(env: Any, base: Path, config_path: Path) -> None:
-    # Same as the LangGraph CLI: a path to a .env file, or a map of variables.
-    # Variables already set in the shell win, so a user can override the file.
+def apply_env(env: Any, config_path: Path) -> list[str]:
+    """Set the environment ``env`` names (a .env file's path, or a map); returns
+    what to tell the user (a missing file is not an error: the templates ship only
+    ``.env.example``, and ``langgraph dev`` reads a missing file as empty)."""
     if env is None:
-        return
+        return []
     if isinstance(env, dict):
         for key, value in env.items():
-            os.environ.setdefault(str(key), str(value))
-        return
+            os.environ[str(key)] = str(value)
+        return []
     if isinstance(env, str):
-        env_path = (base / env).resolve()
+        env_path = Path(env)
         if not env_path.is_file():
-            raise GraphLoadError(f'{config_path}: env file {env} not found: create it or fix "env"')
+            example = env_path.with_name(env_path.name + ".example")
+            fix = (
+                f"copy {example} to {env_path} and fill it in"
+                if example.is_file()
+                else (f"create {env_path} to set them")
+            )
+            return [
+                f"{config_path}: env file {env} not found, so its variables are not set ({fix})"
+            ]
         from dotenv import load_dotenv
 
-        load_dotenv(env_path, override=False)
-        return
+        load_dotenv(env_path, override=True)
+        return []
     raise GraphLoadError(f'{config_path}: "env" must be a path or a map, got {env!r}')
 
 
-def apply_dependencies(dependencies: Any, base: Path, config_path: Path) -> None:
+def apply_dependencies(dependencies: Any, config_path: Path) -> None:
     # Local paths become importable, as the CLI installs them; package names are
     # requirements the user installs themselves, so there is nothing to do here.
     if dependencies is None:
@@ -83,7 +96,26 @@ def apply_dependencies(dependencies: Any, base: Path, config_path: Path) -> None
             f'e.g. ["."], got {dependencies!r}'[:300]
         )
     for dep in dependencies:
-        if isinstance(dep, str) and dep.startswith((".", "/")):
-            dep_path = (base / dep).resolve()
-            if dep_path.is_dir() and str(dep_path) not in sys.path:
-                sys.path.insert(0, str(dep_path))
+        if dep.startswith((".", "/")):
+            add_to_path(Path(dep).resolve())
+
+
+def add_to_path(folder: Path) -> None:
+    """On ``sys.path`` after the installed packages, as ``langgraph dev`` puts it."""
+    if folder.is_dir() and str(folder) not in sys.path:
+        sys.path.append(str(folder))
+
+
+def graph_file(target: str, config_path: Path) -> Path:
+    """A graph entry's file, relative to the working directory."""
+    path = Path(target)
+    if path.is_file():
+        return path.resolve()
+    beside = config_path.parent / target
+    if beside.is_file():
+        folder = config_path.parent.resolve()
+        raise GraphLoadError(
+            f"{config_path}: graph file {target} not found from here: langgraph.json paths "
+            f"are relative to the folder you run in (as langgraph dev reads them); run from {folder}"
+        )
+    raise GraphLoadError(f"{config_path}: graph file {target} not found (check the path)")

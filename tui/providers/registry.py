@@ -73,3 +73,13 @@ def _build(
         # whole message when tools are bound sidesteps that.
         options["disable_streaming"] = "tool_calling"
     return _builders()[spec.provider](spec, options, loop)
+
+
+def warm_up(spec: ModelSpec) -> None:
+    """Import the spec's client libraries now. Done on the graph's loop at the first
+    call (building the model), the import would block that loop for a second and the
+    debugger would blame the node for it."""
+    if spec.provider == "ollama":
+        import tui.providers.ollama_chat
+    elif spec.provider == "openai":
+        import tui.providers.openai_compatible  # noqa: F401

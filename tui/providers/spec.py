@@ -72,6 +72,8 @@ def parse_model_spec(
                 )
     elif not name:
         raise ModelSpecError(f"{provider} needs a model name: --model {provider}:NAME")
+    if base_url and "://" not in base_url:
+        base_url = f"http://{base_url}"  # as an Ollama host without a scheme means
     return ModelSpec(
         provider=provider,
         name=name,

@@ -13,6 +13,10 @@ from tui.app.text.literal import one_line, to_json_text
 from tui.app.view.records import CheckpointInfo
 
 
+def store_path(namespace: list[str], key: str) -> str:
+    return "/".join([*namespace, key])
+
+
 def changed_keys(values: Any, before: Any) -> set[str]:
     """Top-level keys whose value differs from the parent checkpoint's."""
     if not isinstance(values, dict) or not isinstance(before, dict):
@@ -34,10 +38,13 @@ class CopyableTree(ValueTree):
 
 
 class StatePane(Vertical):
+    """The inspector: the state at a checkpoint, or (``s``) the long-term store."""
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.shown: CheckpointInfo | None = None
         self.pinned = False
+        self.showing_store = False
         # Held, not queried: a key that lands while the app tears down still finds it.
         self.value_tree = CopyableTree(id="state-tree")
 
@@ -47,9 +54,21 @@ class StatePane(Vertical):
     def on_mount(self) -> None:
         self.border_title = Text("State")
 
+    def show_store(self, items: list[dict[str, Any]], changed: set[str]) -> None:
+        """The store's items as ``namespace/…/key: value``; ● marks what this run wrote."""
+        self.showing_store = True
+        self.shown = None
+        entries = {store_path(i["namespace"], i["key"]): i["value"] for i in items}
+        for path in changed - set(entries):
+            entries[path] = None  # deleted by this run
+        count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
+        self.border_title = Text(f"Store · {count} · s: back to the state")
+        self.value_tree.show(entries, changed=changed)
+
     def show(
         self, info: CheckpointInfo | None, before: Any, *, pinned: bool, note: str = ""
     ) -> None:
+        self.showing_store = False
         self.pinned = pinned
         if info is None:
             self.shown = None

@@ -1,4 +1,11 @@
-"""Answer a pending interrupt: see its value, type text or JSON, Enter resumes."""
+"""Answer pending interrupts: see each one's question and the answer it expects.
+
+Several interrupts (parallel tasks that each asked) get a box each. Enter sends
+every answer typed; a box left empty leaves its interrupt waiting (the run goes on
+and stops there again). ``ctrl+a`` gives every interrupt the focused box's answer.
+An answer that does not fit its interrupt's ``response_schema`` is refused here,
+with the reason, before it reaches the graph.
+"""
 
 from __future__ import annotations
 
@@ -12,51 +19,110 @@ from textual.widgets import Input, Label, Static
 
 from tui.app.screens.literal_input import LiteralInput
 from tui.app.screens.modal import Modal
-from tui.app.text.literal import literal, to_json_text
-from tui.engine.answers import AnswerError, parse_answer
+from tui.app.text.literal import literal, one_line, to_json_text
+from tui.engine.answers import AnswerError, answer_problem, parse_answer
+
+Answers = dict[str, Any]
+"""Interrupt id -> answer."""
 
 
-class InterruptScreen(Modal[tuple[str | None, Any] | None]):
-    """Dismisses with ``(interrupt_id, answer)``, or ``None`` to answer later."""
+class InterruptScreen(Modal[Answers | None]):
+    """Dismisses with the answers by interrupt id, or ``None`` to answer later."""
 
-    BINDINGS = [Binding("escape", "dismiss_later", "Answer later")]
+    BINDINGS = [
+        Binding("escape", "dismiss_later", "Answer later"),
+        Binding("ctrl+a", "same_for_all", "Same answer for all", show=False),
+    ]
 
     def __init__(self, interrupts: list[dict[str, Any]]) -> None:
         super().__init__()
         self.interrupts = interrupts
 
     def compose(self) -> ComposeResult:
-        pending = self.interrupts[0]
+        several = len(self.interrupts) > 1
         with Vertical(id="dialog", classes="dialog"):
-            title = "The graph is waiting for your answer"
-            if len(self.interrupts) > 1:
-                title += f" (1 of {len(self.interrupts)}; one answer goes to all)"
+            title = (
+                f"{len(self.interrupts)} interrupts are waiting for answers"
+                if several
+                else "The graph is waiting for your answer"
+            )
             yield Label(Text(title, "bold"), classes="dialog-title")
             with VerticalScroll(id="interrupt-value"):
-                yield Static(_value_text(pending.get("value")), id="interrupt-text")
-            yield LiteralInput(placeholder="your answer: text, or JSON", id="answer")
-            yield Label(Text("enter resumes the run · esc answers later (i)", "dim"))
+                for index, pending in enumerate(self.interrupts):
+                    yield Static(_question(index, pending, several), classes="interrupt-text")
+                    yield LiteralInput(
+                        placeholder="your answer: text, or JSON",
+                        id=f"answer-{index}",
+                        classes="answer",
+                    )
+                    yield Label(Text(""), id=f"answer-error-{index}", classes="answer-error")
+            hint = "enter resumes the run · esc answers later (i)"
+            if several:
+                hint += " · an empty box waits · ctrl+a: the same answer for all"
+            yield Label(Text(hint, "dim"))
             yield Label(Text("", "red"), id="answer-error")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        self.query(Input).first().focus()
+
+    def _boxes(self) -> list[Input]:
+        return [self.query_one(f"#answer-{i}", Input) for i in range(len(self.interrupts))]
+
+    def _say(self, index: int | None, message: str) -> None:
+        where = "#answer-error" if index is None else f"#answer-error-{index}"
+        self.query_one(where, Label).update(Text(message, "red"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
-            self.query_one("#answer-error", Label).update(
-                Text("type an answer first (Esc to answer later)", "red")
-            )
+        self._send({i: box.value for i, box in enumerate(self._boxes()) if box.value.strip()})
+
+    def action_same_for_all(self) -> None:
+        focused = self.focused
+        text = focused.value if isinstance(focused, Input) else ""
+        if text.strip():
+            self._send(dict.fromkeys(range(len(self.interrupts)), text))
+        else:
+            self._say(None, "type the answer in a box first")
+
+    def _send(self, typed: dict[int, str]) -> None:
+        for index in range(len(self.interrupts)):
+            self._say(index, "")
+        if not typed:
+            self._say(None, "type an answer first (Esc to answer later)")
             return
-        interrupt_id = self.interrupts[0].get("id") if len(self.interrupts) == 1 else None
-        try:
-            answer = parse_answer(event.value)
-        except AnswerError as exc:
-            self.query_one("#answer-error", Label).update(Text(str(exc), "red"))
-            return
-        self.finish((interrupt_id, answer))
+        answers: Answers = {}
+        for index, text in typed.items():
+            pending = self.interrupts[index]
+            try:
+                answer = parse_answer(text)
+            except AnswerError as exc:
+                self._say(index, str(exc))
+                return
+            problem = answer_problem(pending.get("response_schema"), answer)
+            if problem:
+                self._say(index, f"does not fit the expected answer: {problem}")
+                return
+            answers[str(pending.get("id"))] = answer
+        self._say(None, "")
+        self.finish(answers)
 
     def action_dismiss_later(self) -> None:
         self.finish(None)
+
+
+def _question(index: int, pending: dict[str, Any], several: bool) -> Text:
+    text = Text()
+    if several or pending.get("node"):
+        head = f"{index + 1} · " if several else ""
+        text.append(head, "bold")
+        if pending.get("node"):
+            text.append(one_line(str(pending["node"]), 40), "bold magenta")
+        text.append("\n")
+    text.append_text(_value_text(pending.get("value")))
+    schema = pending.get("response_schema")
+    if isinstance(schema, dict) and schema:
+        text.append("\nexpected answer: ", "dim")
+        text.append_text(literal(to_json_text(schema, indent=None), "dim italic"))
+    return text
 
 
 def _value_text(value: Any) -> Text:

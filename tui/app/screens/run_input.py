@@ -13,6 +13,7 @@ from textual.widgets import Input, Label
 
 from tui.app.screens.literal_input import LiteralInput
 from tui.app.screens.modal import Modal
+from tui.app.text.literal import literal
 
 
 class RunInputScreen(Modal[Any]):
@@ -21,15 +22,15 @@ class RunInputScreen(Modal[Any]):
     CANCELLED: Any = object()
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, input_keys: list[str], graph: str) -> None:
+    def __init__(self, input_keys: list[str], title: str) -> None:
         super().__init__()
         self.input_keys = input_keys
-        self.graph = graph
+        self.title_text = title
         self.messages = "messages" in input_keys
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Label(Text(f"Input for {self.graph}", "bold"), classes="dialog-title")
+            yield Label(literal(self.title_text, "bold"), classes="dialog-title")
             if self.messages:
                 hint = "Type a message for the graph, or JSON starting with {"
             else:

@@ -20,7 +20,8 @@ class Part(enum.Flag):
     STATE = enum.auto()
     LOG = enum.auto()
     GRAPH = enum.auto()
-    ALL = STATUS | TASKS | TOKENS | STATE | LOG | GRAPH
+    STORE = enum.auto()
+    ALL = STATUS | TASKS | TOKENS | STATE | LOG | GRAPH | STORE
 
 
 class LogKind(enum.StrEnum):

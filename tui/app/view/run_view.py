@@ -37,6 +37,7 @@ from tui.engine.events import (
     RunFinished,
     RunStarted,
     Status,
+    StoreChanged,
     TaskFinished,
     TaskStarted,
     Token,
@@ -75,6 +76,7 @@ class RunView:
         self.graph = ""
         self.thread_id = ""
         self.model_label: str | None = None
+        self.model_from_spec = False
         self.input: Any = None
         self.status = RunStatus.IDLE
         self.status_detail = ""
@@ -100,6 +102,8 @@ class RunView:
         self.started_t: float | None = None
         self.ended_t: float | None = None
         self.last_error: LogEntry | None = None
+        # What this run wrote to the long-term store, by (namespace, key); None: deleted.
+        self.store_changes: dict[tuple[tuple[str, ...], str], Any] = {}
         self._recent: collections.deque[tuple[float, int]] = collections.deque()
         self.dirty = Part.ALL
 
@@ -121,6 +125,8 @@ class RunView:
         self.reset()
         self.graph, self.thread_id, self.input = e.graph, e.thread_id, e.input
         self.model_label = e.model
+        # Set when the graph follows --model: its spec label says more ("ollama:…").
+        self.model_from_spec = e.model is not None
         self.started_t = e.t
         self._control(e.t, f"run started on thread {e.thread_id}", e.input)
 
@@ -133,8 +139,12 @@ class RunView:
 
     @_folds(TaskStarted)
     def _on_task_started(self, e: TaskStarted) -> None:
-        if e.task_id in self.tasks:  # a resumed step starts the same task again
-            row = self.tasks[e.task_id]
+        row = self.tasks.get(e.task_id)
+        if row is not None and row.status == TaskStatus.OK:
+            # On resume LangGraph starts a finished task again only to replay its
+            # saved writes: the row keeps its ✓ (a real re-run reports a new result).
+            return
+        if row is not None:  # a resumed step starts the same (failed, cut) task again
             row.status, row.started_t, row.finished_t, row.duration_s = (
                 TaskStatus.RUNNING,
                 e.t,
@@ -151,6 +161,8 @@ class RunView:
     @_folds(TaskFinished)
     def _on_task_finished(self, e: TaskFinished) -> None:
         row = self.tasks.get(e.task_id)
+        if row is not None and row.status == TaskStatus.OK and e.result is None:
+            return  # the end of a replay (see _on_task_started): nothing new happened
         if row is None:
             row = TaskRow(e.task_id, e.node, e.step, e.ns, e.t)
             self.tasks[e.task_id] = row
@@ -173,12 +185,16 @@ class RunView:
             for chunk in e.tool_call_chunks:
                 index = chunk.get("index") or 0
                 draft = block.tool_calls.setdefault(index, ToolCallDraft())
-                draft.name += chunk.get("name") or ""
+                name = chunk.get("name") or ""
+                if name != draft.name:  # some servers repeat the name in every chunk
+                    draft.name += name
                 draft.args += chunk.get("args") or ""
                 draft.call_id = draft.call_id or chunk.get("id")
             if e.last:
                 block.finished = True
             produced = int(bool(e.text or e.reasoning or e.tool_call_chunks))
+            if block.call is not None and block.call.output_tokens is not None:
+                produced = 0  # a whole message after its call's usage: counted there
             if produced:
                 self.tokens_out += produced
                 self._recent.append((e.t, produced))
@@ -233,6 +249,8 @@ class RunView:
 
     @_folds(LlmStarted)
     def _on_llm_started(self, e: LlmStarted) -> None:
+        if e.model and not self.model_from_spec:
+            self.model_label = e.model  # the model the graph really called
         row = self.tasks.get(e.task_id or "")
         block = self._new_block(
             ("llm", e.run_id), e.node or "?", e.ns, row.step if row else None, e.task_id
@@ -272,9 +290,13 @@ class RunView:
         if block is not None:
             block.waiting = False
             block.finished = True
-            for queue in self._pending_calls.values():
-                if block in queue:
-                    queue.remove(block)
+            if block.version > 1 or block.text or block.tool_calls:
+                # It streamed: later tokens with its key find it. A call that did not
+                # stream (tools bound with --no-stream-tools) sends its whole message
+                # after this event; it stays matchable so that message joins it.
+                for queue in self._pending_calls.values():
+                    if block in queue:
+                        queue.remove(block)
             self._touch(block)
         self.dirty |= Part.TASKS | Part.STATUS
 
@@ -350,6 +372,20 @@ class RunView:
             self.values = e.values
         self.dirty |= Part.STATUS | Part.STATE
 
+    @_folds(StoreChanged)
+    def _on_store_changed(self, e: StoreChanged) -> None:
+        self.store_changes[(tuple(e.namespace), e.key)] = e.value
+        where = "/".join(e.namespace)
+        what = "deleted" if e.value is None else "put"
+        self.add_log(
+            LogKind.UPDATE,
+            e.t,
+            f"store {what} {where} · {e.key}" + (f" by {e.node}" if e.node else ""),
+            e.value,
+            e.ns,
+        )
+        self.dirty |= Part.STORE
+
     @_folds(Notice)
     def _on_notice(self, e: Notice) -> None:
         kind = LogKind.ERROR if e.level == NoticeLevel.ERROR else LogKind.CONTROL
@@ -384,7 +420,7 @@ class RunView:
         """Live rate over the last few seconds while streaming, else the run's average."""
         while self._recent and now - self._recent[0][0] > _RATE_WINDOW_S:
             self._recent.popleft()
-        if self.status == RunStatus.RUNNING and self._recent:
+        if self.status.active and self._recent:
             span = now - self._recent[0][0]
             if span > 0.05:
                 return sum(n for _, n in self._recent) / span
@@ -393,13 +429,30 @@ class RunView:
         # averaging their own rates would understate what the run did.
         return self.tokens_out / busy if busy > 0 and self.tokens_out else None
 
+    def parent_of(self, row: TaskRow) -> TaskRow | None:
+        """The task a subgraph task runs inside. A subgraph compiled with
+        ``checkpointer=True`` has a namespace without the parent's task id (it is
+        stable across runs): its parent is the latest task of that node before it."""
+        if not row.ns:
+            return None
+        parent = self.tasks.get(row.parent_task_id or "")
+        if parent is not None:
+            return parent
+        name, outer = row.ns[-1].partition(":")[0], row.ns[:-1]
+        candidates = [
+            other
+            for other in self.tasks.values()
+            if other.node == name and other.ns == outer and other.started_t <= row.started_t
+        ]
+        return max(candidates, key=lambda other: other.started_t, default=None)
+
     def task_rows(self) -> list[TaskRow]:
         """Tasks in display order: each subgraph's tasks right under their parent."""
         children: dict[str | None, list[TaskRow]] = collections.defaultdict(list)
         for task_id in self.task_order:
             row = self.tasks[task_id]
-            parent = row.parent_task_id if row.parent_task_id in self.tasks else None
-            children[parent].append(row)
+            parent = self.parent_of(row)
+            children[parent.task_id if parent is not None else None].append(row)
         ordered: list[TaskRow] = []
 
         def walk(parent: str | None) -> None:
@@ -417,7 +470,7 @@ class RunView:
 
     def step_label(self, row: TaskRow) -> str:
         """``2.1`` for step 1 of a subgraph that runs in the parent's step 2."""
-        parent = self.tasks.get(row.parent_task_id or "")
+        parent = self.parent_of(row)
         return f"{self.step_label(parent)}.{row.step}" if parent is not None else str(row.step)
 
     def checkpoint_after(self, row: TaskRow) -> CheckpointInfo | None:
