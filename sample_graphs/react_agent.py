@@ -53,8 +53,9 @@ async def agent(state: MessagesState) -> dict:
     options = {}
     if active_model().provider == "openai" and isinstance(state["messages"][-1], HumanMessage):
         # Small local models rarely call a tool unless told to: force one on the
-        # first turn only, so the loop still ends when the model has its answer.
-        options["tool_choice"] = "required"
+        # first turn only, so the loop still ends when the model has its answer. By
+        # name: llama.cpp's server ignores tool_choice="required" but honours a name.
+        options["tool_choice"] = TOOLS[0].name
     model = chat_model().bind_tools(TOOLS, **options)
     reply = await model.ainvoke(
         [("system", "Use the tools to answer. Be brief."), *state["messages"]]

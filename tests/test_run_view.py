@@ -70,6 +70,26 @@ def test_llm_call_is_attached_even_when_it_beats_its_task_started():
     assert block.text == "hi " and block.call is not None and block.call.output_tokens == 5
 
 
+def test_a_chunk_the_stream_delivers_after_its_calls_usage_is_counted_once():
+    # The callback's end overtakes the stream's last chunk under load: the usage
+    # already counts that chunk, so the total is the usage either way.
+    for late in (False, True):
+        model = RunView()
+        first = Token(node="agent", text="a", message_id="m", task_id="T")
+        last = Token(node="agent", text="b", message_id="m", task_id="T")
+        finished = LlmFinished(node="agent", task_id="T", run_id="R", output_tokens=7, chunks=2)
+        ordered = [last, finished] if not late else [finished, last]
+        _run(
+            model,
+            TaskStarted(step=1, node="agent", task_id="T"),
+            LlmStarted(node="agent", task_id="T", run_id="R"),
+            first,
+            *ordered,
+        )
+        assert (model.tokens_out, model.tasks["T"].tokens) == (7, 7), late
+        assert [b.text for b in model.blocks] == ["ab"]
+
+
 def test_provider_message_ids_still_group_under_the_announced_call():
     model = RunView()
     _run(
@@ -232,7 +252,7 @@ def test_send_workers_are_labelled_with_what_they_were_sent():
         TaskStarted(step=2, node="w", task_id="B", input={"n": 1}, triggers=["__pregel_push"]),
         TaskStarted(step=3, node="r", task_id="C", input={"topic": "x"}, triggers=["w"]),
     )
-    assert [r.label for r in model.task_rows()] == ["w · cats", "w", "r"]
+    assert [r.label for r in model.task_rows()] == ["w · cats", "w · n=1", "r"]
 
 
 def test_step_labels_nest_under_the_parent_step():

@@ -156,14 +156,18 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 90.0
     return CliRun(*args, env=env).result(timeout)
 
 
-def run_cli_here(*args: str) -> CliResult:
+def run_cli_here(*args: str, cwd: Any = None) -> CliResult:
     """``langgraph-tui ARGS`` through ``tui.cli.main`` in this process, from the
-    repository root: the same code path without a second of start-up."""
+    repository root (or ``cwd``): the same code path without a second of start-up."""
     from tui import cli
 
     out, err = io.StringIO(), io.StringIO()
     started = time.monotonic()
-    with contextlib.chdir(ROOT), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with (
+        contextlib.chdir(cwd or ROOT),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
         try:
             code = cli.main(list(args))
         except SystemExit as exc:

@@ -7,8 +7,8 @@ become method calls on the session; the session never calls the app.
 
 from __future__ import annotations
 
+import asyncio
 import gc
-import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from typing import Any
@@ -20,7 +20,6 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
-from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -369,20 +368,21 @@ class DebuggerApp(LiteralNotifications, App[int]):
             self.notify(str(exc), severity="warning", timeout=4)
             return
         if isinstance(result, Future):
-            result.add_done_callback(lambda future: self._report(future, done))
+            self._report(result, done)
         elif done:
             self.notify(done, timeout=3)
 
-    def _report(self, future: Future, done: str | None) -> None:
-        exc = future.exception()
-        if exc is None and not done:
+    @work(group="session-ops")
+    async def _report(self, future: Future[Any], done: str | None) -> None:
+        # Awaited on the app's loop: a future that is already done when it is
+        # handed over would run a done-callback on this thread, not the engine's.
+        try:
+            await asyncio.wrap_future(future)
+        except Exception as exc:
+            self.notify(str(exc), severity="warning", timeout=4)
             return
-        severity: SeverityLevel = "warning" if exc is not None else "information"
-        message = str(exc) if exc is not None else done or ""
-        if threading.get_ident() == self._thread_id:
-            self.notify(message, severity=severity, timeout=4)
-        else:
-            self.call_from_thread(self.notify, message, severity=severity, timeout=4)
+        if done:
+            self.notify(done, timeout=3)
 
     def action_pause(self) -> None:
         self._run_op(self.source.pause)
@@ -447,19 +447,15 @@ class DebuggerApp(LiteralNotifications, App[int]):
             self._show_store()
         self.refresh_bindings()
 
-    def _show_store(self) -> None:
+    @work(exclusive=True, group="store")
+    async def _show_store(self) -> None:
         changed = {store_path(list(ns), key) for ns, key in self.model.store_changes}
-
-        def shown(future: Future) -> None:
-            if future.exception() is not None:
-                self.call_from_thread(self.notify, str(future.exception()), severity="warning")
-                return
-            self.call_from_thread(self.state_pane.show_store, future.result(), changed)
-
         try:
-            self.source.store_items().add_done_callback(shown)
-        except SessionError as exc:
+            items = await asyncio.wrap_future(self.source.store_items())
+        except Exception as exc:  # the user's store failing is theirs to read, not a crash
             self.notify(str(exc), severity="warning", timeout=4)
+            return
+        self.state_pane.show_store(items, changed)
 
     def action_live_state(self) -> None:
         self._show_live_state()

@@ -110,10 +110,17 @@ class ObservedSaver(BaseCheckpointSaver):
     # -- reads ---------------------------------------------------------------------------
 
     def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
-        return self.inner.get_tuple(config)
+        return self._loaded(self.inner.get_tuple(config))
 
     async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
-        return await self.inner.aget_tuple(config)
+        return self._loaded(await self.inner.aget_tuple(config))
+
+    def _loaded(self, found: CheckpointTuple | None) -> CheckpointTuple | None:
+        # A checkpoint read back was saved (by an earlier run): a run resuming from it
+        # streams its checkpoint again, with no save to wait for.
+        if found is not None:
+            self._on_saved(found.config)
+        return found
 
     def list(
         self,

@@ -66,6 +66,8 @@ class Normalizer:
         # Providers that send whole tool calls (Ollama) give them no index; a
         # consumer that merges chunks by index would fuse parallel calls into one.
         self._indexless_calls: dict[str | None, int] = {}
+        self._call_names: dict[tuple[str | None, Any], str] = {}
+        self.repeated_tool_names = False
         # Per streaming message: what redaction still holds back of each part.
         self._streams: dict[tuple[tuple[str, ...], str | None], _MessageStreams] = {}
 
@@ -289,6 +291,14 @@ class Normalizer:
                 # A named chunk opens a new call; an unnamed one continues the last.
                 chunk["index"] = seen if chunk["name"] else max(0, seen - 1)
                 self._indexless_calls[message_id] = seen + 1 if chunk["name"] else max(1, seen)
+            named = (message_id, chunk["index"])
+            if chunk["name"] and self._call_names.get(named) == chunk["name"]:
+                # The server repeats the tool's name in every chunk (llama.cpp's
+                # server does); LangChain joins the repeats into a name no tool has.
+                chunk["name"] = None
+                self.repeated_tool_names = True
+            elif chunk["name"]:
+                self._call_names[named] = chunk["name"]
         return chunks
 
 

@@ -91,13 +91,15 @@ def build_config(
         "assistant_id": assistant_id(graph_name),
     }
     configurable = {
-        **(user.get("configurable") or {}),
-        **context,
-        **ids,
+        # What an unauthenticated request gets from the server; the user's own
+        # values (a user_id a template reads, say) win over these.
         "user_id": "",
         "langgraph_auth_user": None,
         "langgraph_auth_user_id": "",
         "langgraph_auth_permissions": [],
+        **(user.get("configurable") or {}),
+        **context,
+        **ids,
     }
     config: RunnableConfig = {
         "configurable": configurable,

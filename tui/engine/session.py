@@ -86,6 +86,10 @@ from tui.engine.task_watcher import TaskWatcher
 from tui.engine.watchdog import LoopWatchdog
 
 _NO_NODE = "\x00langgraph-tui: no node"
+REPEATED_TOOL_NAMES = (
+    "the model server repeats the tool name in every streamed chunk (llama.cpp's server "
+    "does), which garbles the tool calls: run with --no-stream-tools"
+)
 
 
 class SessionError(RuntimeError):
@@ -154,6 +158,7 @@ class Session:
         self.next: list[str] = []
         self.values: Any = None
         self._closed = False
+        self._told_repeated_names = False
         self._watchdog = LoopWatchdog(
             threshold_s=self.options.block_warning_s,
             watching=lambda: self.running,
@@ -359,6 +364,8 @@ class Session:
         try:
             self._saver = await self._checkpointer.open(self._checkpoint_saved)
             self._store = await self._store_opener.open(self._store_written)
+            self._pending_notices.extend(self._store_opener.notices)
+            self._store_opener.notices.clear()
         except CheckpointerError as exc:
             raise SessionError(str(exc)) from exc
         except Exception as exc:
@@ -618,7 +625,7 @@ class Session:
 
     def _events_for(self, part: Any) -> list[Event]:
         try:
-            return self._normalizer.events_for(part, self.now())
+            events = self._normalizer.events_for(part, self.now())
         except Exception as exc:
             # A part the debugger cannot show must not fail the graph's run.
             kind = part.get("type") if isinstance(part, dict) else type(part).__name__
@@ -628,6 +635,10 @@ class Session:
                     text=f"a {kind} stream part could not be shown: {_error_text(exc)}",
                 )
             ]
+        if self._normalizer.repeated_tool_names and not self._told_repeated_names:
+            self._told_repeated_names = True
+            events.append(Notice(level=NoticeLevel.WARNING, text=REPEATED_TOOL_NAMES))
+        return events
 
     def _handed_off(self, task_id: str, command: Any) -> None:
         run = self._run
@@ -681,13 +692,16 @@ class Session:
     # -- the one place a run ends ---------------------------------------------------------
 
     async def _end(self, graph: Pregel, run: ActiveRun, ending: _Ending) -> None:
-        # Read the thread as this run left it (its own last checkpoint), not as it is
-        # now: another process may be running the same thread.
-        config = self._config()
-        if run.last_checkpoint_id:
-            config["configurable"]["checkpoint_id"] = run.last_checkpoint_id
+        # Read the thread as this run left it. The latest checkpoint, with its pending
+        # writes (an interrupt answered, another still waiting), is that, unless another
+        # process moved the thread on since: then this run's own last checkpoint.
         try:
-            state: StateSnapshot | None = await graph.aget_state(config)
+            state: StateSnapshot | None = await graph.aget_state(self._config())
+            latest = _checkpoint_id(state)
+            if run.last_checkpoint_id and latest != run.last_checkpoint_id:
+                config = self._config()
+                config["configurable"]["checkpoint_id"] = run.last_checkpoint_id
+                state = await graph.aget_state(config)
         except Exception:
             state = None
         self._finish(run, ending, state)
@@ -777,6 +791,8 @@ class Session:
                 f"a node raised {type(exc).__name__}: the run stopped, the debugger did not "
                 "(raise an Exception to fail a node)"
             )
+        if self._told_repeated_names:
+            return REPEATED_TOOL_NAMES
         if isinstance(exc, EOFError) and "reading a line" in safe_str(exc):
             return (
                 "a node read stdin (input()): the debugger gives a graph no stdin; "
@@ -905,6 +921,12 @@ def _ahead(state: StateSnapshot) -> list[str]:
 
 async def _opened(opener: GraphOpener) -> tuple[Pregel, Callable[[], Awaitable[None]]]:
     return await opener()
+
+
+def _checkpoint_id(state: StateSnapshot | None) -> str | None:
+    if state is None or not state.config:
+        return None
+    return (state.config.get("configurable") or {}).get("checkpoint_id")
 
 
 def _step_of(state: StateSnapshot | None) -> int | None:

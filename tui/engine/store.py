@@ -40,6 +40,9 @@ class StoreOpener:
         self._index = index
         self._store: BaseStore | None = None
         self._connection: Any = None
+        self._batching: Any = None
+        self.notices: list[str] = []
+        """What the user should hear about the store (an index it had to leave out)."""
 
     async def open(self, on_write: Callable[[StoreWrite], None]) -> ObservedStore:
         if isinstance(self._graph_own, BaseStore):
@@ -52,16 +55,34 @@ class StoreOpener:
             # Autocommit, as AsyncSqliteStore.from_conn_string opens it: otherwise its
             # set-up leaves a transaction open and the checkpointer finds the file locked.
             self._connection = await aiosqlite.connect(str(path), timeout=0.5, isolation_level=None)
-            sqlite_store = AsyncSqliteStore(self._connection, index=self._index)  # type: ignore[arg-type]
-            await sqlite_store.setup()
-            inner = sqlite_store
+            inner = self._batching = await self._sqlite_store(AsyncSqliteStore)
         else:
             if self._store is None:
                 self._store = InMemoryStore(index=self._index)  # type: ignore[arg-type]
             inner = self._store
         return ObservedStore(inner, on_write)
 
+    async def _sqlite_store(self, store_class: Any) -> BaseStore:
+        index = self._index
+        if index is not None and not hasattr(self._connection._conn, "enable_load_extension"):
+            # The index needs the sqlite-vec extension, which this Python's sqlite3
+            # cannot load (built without extension loading): keep the store, not the index.
+            self.notices.append(
+                "the store's vector index needs SQLite extensions this Python cannot load: "
+                "the SQLite store runs without it, searches are not ranked"
+            )
+            index = None
+        store = store_class(self._connection, index=index)
+        await store.setup()
+        return store
+
     async def close(self) -> None:
+        batching, self._batching = self._batching, None
+        task = getattr(batching, "_task", None)  # the batched store's worker on this loop
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
         connection, self._connection = self._connection, None
         if connection is not None:
             with contextlib.suppress(Exception):
@@ -70,6 +91,7 @@ class StoreOpener:
     def abandon(self) -> None:
         """Forget a connection that belongs to an abandoned loop; that loop closes it."""
         self._connection = None
+        self._batching = None
 
 
 class ObservedStore(BaseStore):

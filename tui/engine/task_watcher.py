@@ -13,6 +13,7 @@ from uuid import UUID
 
 from langchain_core.callbacks import BaseCallbackHandler
 from langgraph.errors import ParentCommand
+from langgraph.types import Command
 
 from tui.engine.normalize import task_id_from_checkpoint_ns
 
@@ -49,5 +50,11 @@ class TaskWatcher(BaseCallbackHandler):
 
     def on_chain_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
         task_id = self._tasks.pop(run_id, None)
-        if task_id is not None and isinstance(error, ParentCommand) and error.args:
-            self._on_handoff(task_id, error.args[0])
+        if task_id is None or not isinstance(error, ParentCommand) or not error.args:
+            return
+        command = error.args[0]
+        # Only the task that raised it: on its way up, LangGraph re-addresses the
+        # command to the enclosing task (graph="<node>:<id>"), which does end with a
+        # result of its own.
+        if isinstance(command, Command) and command.graph == Command.PARENT:
+            self._on_handoff(task_id, command)

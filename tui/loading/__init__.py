@@ -108,11 +108,11 @@ def _split_attr(spec: str) -> tuple[str, str | None]:
 def _load_from_config(path: Path, name: str | None) -> LoadedGraph:
     config = read_config(path)
     name, target, attr = pick_graph(config, path, name)
+    file_path = graph_file(target, path) if "/" in target or target.endswith(".py") else None
     notices = apply_env(config.get("env"), path)
-    apply_dependencies(config.get("dependencies"), path)
+    apply_dependencies(config.get("dependencies"))
     index, index_notices = store_index(config, path)
-    if "/" in target or target.endswith(".py"):
-        file_path = graph_file(target, path)
+    if file_path is not None:
         loaded = _from_module(import_file(file_path), attr, name=name, where=str(file_path))
     else:
         loaded = _from_module(import_module(target), attr, name=name, where=target)

@@ -30,7 +30,24 @@ def read_config(path: Path) -> dict[str, Any]:
         raise GraphLoadError(
             f'{path} has no "graphs" map: add one, e.g. {{"graphs": {{"agent": "./agent.py:graph"}}}}'
         )
+    _check_shapes(config, path)
     return config
+
+
+def _check_shapes(config: dict[str, Any], path: Path) -> None:
+    # Checked before anything is applied, so a bad file changes neither the
+    # environment nor sys.path.
+    env = config.get("env")
+    if env is not None and not isinstance(env, (str, dict)):
+        raise GraphLoadError(f'{path}: "env" must be a path or a map, got {env!r}'[:300])
+    dependencies = config.get("dependencies")
+    if dependencies is not None and (
+        not isinstance(dependencies, list) or not all(isinstance(d, str) for d in dependencies)
+    ):
+        raise GraphLoadError(
+            f'{path}: "dependencies" must be a list of paths or package names, '
+            f'e.g. ["."], got {dependencies!r}'[:300]
+        )
 
 
 def pick_graph(config: dict[str, Any], path: Path, name: str | None) -> tuple[str, str, str]:
@@ -56,46 +73,35 @@ def pick_graph(config: dict[str, Any], path: Path, name: str | None) -> tuple[st
     return name, target, attr
 
 
-def apply_env(env: Any, config_path: Path) -> list[str]:
+def apply_env(env: str | dict[str, Any] | None, config_path: Path) -> list[str]:
     """Set the environment ``env`` names (a .env file's path, or a map); returns
     what to tell the user (a missing file is not an error: the templates ship only
     ``.env.example``, and ``langgraph dev`` reads a missing file as empty)."""
-    if env is None:
-        return []
     if isinstance(env, dict):
         for key, value in env.items():
             os.environ[str(key)] = str(value)
         return []
-    if isinstance(env, str):
-        env_path = Path(env)
-        if not env_path.is_file():
-            example = env_path.with_name(env_path.name + ".example")
-            fix = (
-                f"copy {example} to {env_path} and fill it in"
-                if example.is_file()
-                else (f"create {env_path} to set them")
-            )
-            return [
-                f"{config_path}: env file {env} not found, so its variables are not set ({fix})"
-            ]
-        from dotenv import load_dotenv
-
-        load_dotenv(env_path, override=True)
+    if env is None:
         return []
-    raise GraphLoadError(f'{config_path}: "env" must be a path or a map, got {env!r}')
+    env_path = Path(env)
+    if not env_path.is_file():
+        example = env_path.with_name(env_path.name + ".example")
+        fix = (
+            f"copy {example} to {env_path} and fill it in"
+            if example.is_file()
+            else f"create {env_path} to set them"
+        )
+        return [f"{config_path}: env file {env} not found, so its variables are not set ({fix})"]
+    from dotenv import load_dotenv
+
+    load_dotenv(env_path, override=True)
+    return []
 
 
-def apply_dependencies(dependencies: Any, config_path: Path) -> None:
+def apply_dependencies(dependencies: list[str] | None) -> None:
     # Local paths become importable, as the CLI installs them; package names are
     # requirements the user installs themselves, so there is nothing to do here.
-    if dependencies is None:
-        return
-    if not isinstance(dependencies, list) or not all(isinstance(d, str) for d in dependencies):
-        raise GraphLoadError(
-            f'{config_path}: "dependencies" must be a list of paths or package names, '
-            f'e.g. ["."], got {dependencies!r}'[:300]
-        )
-    for dep in dependencies:
+    for dep in dependencies or ():
         if dep.startswith((".", "/")):
             add_to_path(Path(dep).resolve())
 

@@ -154,6 +154,12 @@ def _openai_status(error: BaseException, where: _Where) -> str | None:
         return f"{where.server} refused access (403): check the key's permissions for {name!r}"
     if status == 404:
         name = where.model or _body_model(error) or "the model"
+        if where.url.startswith("http") and not where.url.rstrip("/").endswith("/v1"):
+            # llama.cpp, vLLM and most others serve the API under /v1.
+            return (
+                f"{where.server} answered 404: is --base-url missing /v1? "
+                f"(try --base-url {where.url.rstrip('/')}/v1)"
+            )
         return f"model {name!r} was not found at {where.url} (404): check --model and --base-url"
     if status == 429:
         return f"{where.server} is rate-limiting requests (429): wait, or lower the load"

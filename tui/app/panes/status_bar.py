@@ -7,6 +7,8 @@ stop (a failure, a breakpoint) gets a second line when it does not fit the first
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -26,6 +28,7 @@ STATUS_STYLES = {
     RunStatus.IDLE: "bold white on grey30",
 }
 # Statuses whose detail (a failure's hint, where a pause stopped) is worth a line.
+HINT_LINES = 3
 DETAILED = frozenset(
     {
         RunStatus.FAILED,
@@ -39,7 +42,7 @@ DETAILED = frozenset(
 
 class StatusBar(Widget):
     DEFAULT_CSS = """
-    StatusBar { height: auto; max-height: 2; dock: top; background: $panel; }
+    StatusBar { height: auto; max-height: 4; dock: top; background: $panel; }
     """
 
     graph = reactive("")
@@ -95,11 +98,21 @@ class StatusBar(Widget):
         for _, text in fields:
             bar.append_text(text)
         if self.detail and self.status in DETAILED:
+            detail = one_line(self.detail, 2000)
             room = width - bar.cell_len - 2
-            if room >= min(len(self.detail), 30):
+            if len(detail) <= room:
                 bar.append("  ")
-                bar.append(one_line(self.detail, room), "italic")
+                bar.append(detail, "italic")
             else:
-                bar.append("\n ")
-                bar.append(one_line(self.detail, width - 2), "italic")
+                # The hint is the fix: it gets lines of its own, never an ellipsis
+                # (up to three, which holds every hint the debugger writes).
+                lines = textwrap.wrap(detail, max(10, width - 2)) or [""]
+                if len(lines) > HINT_LINES:
+                    lines = [
+                        *lines[: HINT_LINES - 1],
+                        one_line(" ".join(lines[HINT_LINES - 1 :]), width - 2),
+                    ]
+                for line in lines:
+                    bar.append("\n ")
+                    bar.append(line, "italic")
         return bar

@@ -71,8 +71,11 @@ class TaskRow:
 
     @property
     def label(self) -> str:
-        """The node, and for a task made by Send (parallel workers of one node) what
-        it was sent, so the workers can be told apart."""
+        """The node; for a task made by Send (parallel workers of one node) what it was
+        sent, so the workers can be told apart; for a handoff, where it went."""
+        goto = _handoff_target(self.result)
+        if goto:
+            return f"{self.node} → {goto}"
         if "__pregel_push" not in self.triggers:
             return self.node
         hint = _first_text(self.input)
@@ -116,6 +119,8 @@ class TokenBlock:
     finished: bool = False
     waiting: bool = False
     call: LlmCall | None = None
+    # Chunks counted while streaming, until the provider's usage replaces the count.
+    counted: int = 0
     version: int = 0
 
     @property
@@ -147,12 +152,37 @@ class LogEntry:
     detail: str | None = None  # a traceback, shown as text
 
 
-def _first_text(value: Any) -> str:
-    """A short reading of a Send's payload: its first string value."""
+def _handoff_target(result: Any) -> str:
+    """``bob`` for a task that ended with ``Command(goto="bob", graph=PARENT)``."""
+    command = result.get("$command") if isinstance(result, dict) else None
+    goto = command.get("goto") if isinstance(command, dict) else None
+    if isinstance(goto, str):
+        return goto
+    if isinstance(goto, list):
+        return ", ".join(str(g.get("$send", g)) if isinstance(g, dict) else str(g) for g in goto)
+    return ""
+
+
+def _first_text(value: Any, depth: int = 0) -> str:
+    """A short reading of a Send's payload: a tool call's name (ToolNode workers), a
+    first string, or ``key=number``, so parallel workers read apart."""
     if isinstance(value, str):
         return value[:40]
+    if isinstance(value, bool) or depth > 2:
+        return ""
+    if isinstance(value, int | float):
+        return str(value)
     if isinstance(value, dict):
-        for item in value.values():
+        call = value.get("tool_call")
+        if isinstance(call, dict) and isinstance(call.get("name"), str):
+            return call["name"][:40]
+        for key, item in value.items():
+            if str(key).startswith("__") or isinstance(item, bool):
+                continue
             if isinstance(item, str) and item:
                 return item[:40]
+            if isinstance(item, int | float):
+                return f"{key}={item}"
+    if isinstance(value, list) and value:
+        return _first_text(value[0], depth + 1)
     return ""

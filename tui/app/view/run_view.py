@@ -194,7 +194,10 @@ class RunView:
                 block.finished = True
             produced = int(bool(e.text or e.reasoning or e.tool_call_chunks))
             if block.call is not None and block.call.output_tokens is not None:
-                produced = 0  # a whole message after its call's usage: counted there
+                # After its call's usage (a whole message, or a chunk the stream
+                # delivered after the callback's end): the usage counted it.
+                produced = 0
+            block.counted += produced
             if produced:
                 self.tokens_out += produced
                 self._recent.append((e.t, produced))
@@ -282,7 +285,7 @@ class RunView:
             row.calls.append(call)
         if e.output_tokens is not None:
             # Usage from the provider replaces the chunk count we kept while streaming.
-            delta = e.output_tokens - e.chunks
+            delta = e.output_tokens - (block.counted if block is not None else e.chunks)
             self.tokens_out += delta
             if row is not None:
                 row.tokens += delta

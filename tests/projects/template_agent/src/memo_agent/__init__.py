@@ -1,0 +1,1 @@
+"""A project shaped like LangChain's memory-agent template, offline."""
