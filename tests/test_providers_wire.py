@@ -38,6 +38,8 @@ from tests.fakes.scripts import ANSWER, tool_loop
 from tests.helpers import SAMPLES as SAMPLES_DIR
 from tests.helpers import EventLog
 from tui import cli
+from tui.app.view.run_view import RunView
+from tui.engine.events import event_from_dict
 from tui.launcher import RunSpec, open_session
 from tui.providers import chat_model, parse_model_spec
 from tui.providers.error_hints import explain_error
@@ -530,6 +532,43 @@ def test_a_server_that_never_answers_fails_at_the_timeout(runs, provider):
     started = result.one("llm_started")["t"]
     failed = result.one("run_failed")["t"]
     assert 0.9 <= failed - started < 5.0
+
+
+# -- what local servers do: llama.cpp's, typed by hand ------------------------------------------
+
+
+def test_a_base_url_typed_without_its_scheme_gets_http(provider):
+    with provider.start_server(tool_loop()) as server:
+        bare = provider.url_of(server).removeprefix("http://")
+        result = run_here(*headless("joke", provider.model, bare), key=provider.key)
+    assert result.returncode == 0, result.describe()
+    assert server.chats(), "the run never reached the server"
+
+
+def test_a_base_url_without_v1_says_so_here_and_on_stderr():
+    with FakeOpenAI(tool_loop(), api_key=KEY) as server:
+        result = run_here(*headless("joke", OPENAI.model, server.url), key=KEY)
+    assert result.returncode == 1, result.describe()
+    hint = result.one("run_failed")["hint"]
+    assert hint == (
+        f"the server at {server.url} answered 404: is --base-url missing /v1? "
+        f"(try --base-url {server.url}/v1)"
+    )
+    # Headless failures say their hint where a person reads, not only in the JSONL.
+    assert f"langgraph-tui: run failed: {hint}" in result.stderr.splitlines()
+
+
+def test_a_tool_name_repeated_in_every_chunk_is_one_name_and_the_fix_is_named():
+    with FakeOpenAI(tool_loop(), api_key=KEY, repeat_tool_names=True) as server:
+        result = run_here(*headless("react_agent", OPENAI.model, server.base_url), key=KEY)
+    said = [e["text"] for e in result.of("notice") if "--no-stream-tools" in e["text"]]
+    assert len(said) == 1, result.describe()
+    assert "--no-stream-tools" in result.stderr
+    # The token pane shows each call under its name once, not the name glued to itself.
+    view = RunView()
+    view.apply([event_from_dict(e) for e in result.events])
+    names = [draft.name for block in view.blocks for draft in block.tool_calls.values()]
+    assert names == ["get_weather", "local_time"]
 
 
 # -- the client against the wire, in process ---------------------------------------------------

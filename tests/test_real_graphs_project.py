@@ -240,3 +240,13 @@ def test_run_inputs_mirror_context_and_configurable_and_add_the_servers_ids():
     assert config["metadata"]["graph_id"] == "agent" and config["tags"] == ["a"]
     with pytest.raises(RunInputError, match="takes configurable"):
         RunInputs(config={"configurables": {}})
+
+
+def test_a_model_flag_a_graph_ignores_is_said_and_its_calls_name_their_model():
+    graph = str(TEST_GRAPHS / "own_model.py")
+    told = run_cli_here("run", graph, "--headless", "--model", "scripted:fast")
+    assert told.returncode == 0, told.describe()
+    assert "--model scripted:fast does not apply: own_model builds its own model" in told.stderr
+    assert {e["model"] for e in told.of("llm_started")} == {"tea-model-7b"}
+    quiet = run_cli_here("run", graph, "--headless")
+    assert "does not apply" not in quiet.stderr

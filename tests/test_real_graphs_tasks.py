@@ -166,3 +166,11 @@ def test_the_same_answer_for_every_interrupt(open_session):
     session.answer({"approved": True}).result(30)  # one answer, for both
     assert log.finish(after=mark).status == RunOutcome.DONE
     assert "finance: True" in log.events[-1].values["answers"]
+
+
+def test_a_blocked_loop_is_said_once_per_node(open_session):
+    session, log = open_session("blocks_twice", block_warning_s=0.2)
+    session.start().result(30)
+    assert log.finish().status == "done"
+    said = [e.text for e in log.events if e.kind == "notice" and "blocked" in e.text]
+    assert [text.split(" has blocked")[0] for text in said] == ["first", "second"], said

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tui.app.view.records import LogKind, Part
 from tui.app.view.run_view import RunView
 from tui.engine.events import (
@@ -491,3 +493,24 @@ def test_a_recording_folds_into_the_same_view_as_the_live_events():
     ]
     assert [b.text for b in live.blocks] == [b.text for b in replayed.blocks]
     assert live.values == replayed.values
+
+
+def test_the_rate_keeps_showing_while_pausing_and_paused():
+    model = RunView()
+    _run(
+        model,
+        Status(status=RunStatus.RUNNING, t=0.0),
+        TaskStarted(step=1, node="agent", task_id="T", t=0.0),
+        LlmStarted(node="agent", task_id="T", run_id="R", t=0.0),
+        *[Token(node="agent", text="x", message_id="m", task_id="T", t=i / 10) for i in range(10)],
+        Status(status=RunStatus.PAUSING, t=1.0),
+    )
+    assert model.tokens_per_second(now=1.0) == pytest.approx(10.0)  # live: the last second
+    model.apply(
+        [
+            LlmFinished(node="agent", task_id="T", run_id="R", output_tokens=10, duration_s=1.0),
+            TaskFinished(step=1, node="agent", task_id="T", status="ok", duration_s=1.0),
+            Status(status=RunStatus.PAUSED, t=1.1),
+        ]
+    )
+    assert model.tokens_per_second(now=30.0) == pytest.approx(10 / 1.0)

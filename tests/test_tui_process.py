@@ -64,11 +64,10 @@ def _wait(condition, timeout: float) -> bool:
     return False
 
 
-def test_tui_runs_a_sample_records_it_and_quits_on_q(tmp_path):
-    recording = tmp_path / "run.jsonl"
-    process, master, output = _spawn(
-        ["run", "sample_graphs/joke.py", "--model", "scripted:fast", "--jsonl", str(recording)]
-    )
+def _run_until_done_then_quit(args: list[str], recording, node: str) -> list[dict]:
+    """The TUI on ``args`` (recording to ``recording``): its run ends, the screen shows
+    DONE and ``node``, and q quits with 0. Returns the recorded events."""
+    process, master, output = _spawn([*args, "--jsonl", str(recording)])
     try:
         finished = _wait(
             lambda: recording.exists() and '"run_finished"' in recording.read_text(), 60
@@ -78,12 +77,33 @@ def test_tui_runs_a_sample_records_it_and_quits_on_q(tmp_path):
         def shown() -> str:
             return b"".join(output).decode("utf-8", "replace")
 
-        assert _wait(lambda: "DONE" in shown() and "call_model" in shown(), 20), shown()[-2000:]
+        assert _wait(lambda: "DONE" in shown() and node in shown(), 20), shown()[-2000:]
         os.write(master, b"q")
         assert process.wait(timeout=20) == 0
     finally:
         if process.poll() is None:
             process.kill()
         os.close(master)
-    events = [json.loads(line) for line in recording.read_text().splitlines()]
+    return [json.loads(line) for line in recording.read_text().splitlines()]
+
+
+def test_tui_runs_a_sample_records_it_and_quits_on_q(tmp_path):
+    events = _run_until_done_then_quit(
+        ["run", "sample_graphs/joke.py", "--model", "scripted:fast"],
+        tmp_path / "run.jsonl",
+        "call_model",
+    )
     assert events[0]["kind"] == "run_started" and events[-1]["status"] == "done"
+
+
+def test_tui_starts_with_the_message_given_on_the_command_line(tmp_path):
+    message = "weather in Oslo?"
+    events = _run_until_done_then_quit(
+        ["run", "sample_graphs/react_agent.py", "--model", "scripted:fast", "--message", message],
+        tmp_path / "run.jsonl",
+        "agent",
+    )
+    assert events[0]["input"] == {"messages": [{"role": "user", "content": message}]}
+    assert events[-1]["status"] == "done"
+    first = events[-1]["values"]["messages"][0]
+    assert first["type"] == "human" and first["content"] == message

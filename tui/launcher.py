@@ -8,6 +8,7 @@ objects or providers itself.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from tui.engine.clock import Clock
@@ -20,14 +21,17 @@ from tui.providers.registry import warm_up
 from tui.providers.switcher import ActiveModelSwitcher
 from tui.run_spec import RunSpec
 
-__all__ = ["RunSpec", "open_session", "reopen"]
+__all__ = ["Reopener", "RunSpec", "open_session"]
 
 
-def open_session(spec: RunSpec, *, clock: Clock | None = None) -> tuple[Session, LoadedGraph]:
-    """Load the graph and wrap it in a session; raises ``GraphLoadError``."""
+def open_session(
+    spec: RunSpec, *, clock: Clock | None = None, fresh: Iterable[str] = ()
+) -> tuple[Session, LoadedGraph]:
+    """Load the graph and wrap it in a session; raises ``GraphLoadError``. ``fresh``:
+    modules to import anew (see ``load_graph``)."""
     set_active_model(spec.model)
     warm_up(spec.model)
-    loaded = load_graph(spec.graph)
+    loaded = load_graph(spec.graph, fresh=fresh)
     notices = list(loaded.notices)
     if spec.model_given and not loaded.follows_model:
         notices.append(
@@ -64,12 +68,21 @@ def open_session(spec: RunSpec, *, clock: Clock | None = None) -> tuple[Session,
     return session, loaded
 
 
-def reopen(spec: RunSpec) -> Session:
-    """A fresh session on the same spec, with the model chosen since ("Switch model")
-    carried over; for the app's "Reload graph from disk". A graph that no longer
-    loads raises ``SessionError`` with the loader's one line."""
-    try:
-        session, _ = open_session(replace(spec, model=active_model()))
-    except GraphLoadError as exc:
-        raise SessionError(str(exc)) from exc
-    return session
+class Reopener:
+    """Fresh sessions on one spec, for the app's "Reload graph from disk": the user's
+    modules the last load imported are imported anew (an edited ``prompts.py``
+    counts), and the model chosen since ("Switch model") carries over."""
+
+    def __init__(self, spec: RunSpec, loaded: LoadedGraph) -> None:
+        self.spec = spec
+        self._last = loaded
+
+    def __call__(self) -> Session:
+        """A graph that no longer loads raises ``SessionError`` with the loader's one
+        line, and leaves the modules the running graph uses as they were."""
+        spec = replace(self.spec, model=active_model())
+        try:
+            session, self._last = open_session(spec, fresh=self._last.user_modules)
+        except GraphLoadError as exc:
+            raise SessionError(str(exc)) from exc
+        return session

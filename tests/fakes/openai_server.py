@@ -169,7 +169,10 @@ class _OpenAIHandler(FakeHandler):
                     "tool_calls": [
                         {
                             "index": index,
-                            "function": {"arguments": arguments[i : i + _ARGUMENT_PIECE]},
+                            "function": {
+                                **({"name": name} if self.fake.repeat_tool_names else {}),
+                                "arguments": arguments[i : i + _ARGUMENT_PIECE],
+                            },
                         }
                     ]
                 }
@@ -263,8 +266,11 @@ class FakeOpenAI(FakeServer):
         forbidden: bool = False,
         model_names: tuple[str, ...] | None = None,
         reasoning_key: str = "reasoning_content",
+        repeat_tool_names: bool = False,
     ) -> None:
         self.api_key = api_key
+        # llama.cpp's server repeats a streamed tool call's name in every chunk.
+        self.repeat_tool_names = repeat_tool_names
         self.forbidden = forbidden
         self.model_names = model_names
         self.reasoning_key = reasoning_key

@@ -20,6 +20,7 @@ from tui.run_spec import RunSpec
 
 if TYPE_CHECKING:
     from tui.engine.session import Session
+    from tui.loading import LoadedGraph
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -146,13 +147,17 @@ def command(args: argparse.Namespace) -> int:
             with user_output_to_stderr() as stdout:
                 writer = _open_output(lambda: jsonl_writer(spec, stdout))
                 try:
-                    return _with_session(spec, lambda session: run_headless(session, spec, writer))
+                    return _with_session(
+                        spec, lambda session, _: run_headless(session, spec, writer)
+                    )
                 finally:
                     writer.close()
         jsonl = spec.jsonl
         recorder = _open_output(lambda: JsonlWriter.to_path(jsonl)) if jsonl else None
         try:
-            return _with_session(spec, lambda session: _run_tui(session, spec, recorder))
+            return _with_session(
+                spec, lambda session, loaded: _run_tui(session, loaded, spec, recorder)
+            )
         finally:
             if recorder is not None:
                 recorder.close()
@@ -167,12 +172,12 @@ def _open_output(open_writer: Callable[[], JsonlWriter]) -> JsonlWriter:
         raise UsageError(f"--jsonl: {exc}") from exc
 
 
-def _with_session(spec: RunSpec, use: Callable[[Session], int]) -> int:
+def _with_session(spec: RunSpec, use: Callable[[Session, LoadedGraph], int]) -> int:
     from tui.launcher import open_session
     from tui.loading import GraphLoadError
 
     try:
-        session, _ = open_session(spec)
+        session, loaded = open_session(spec)
     except GraphLoadError as exc:
         print_error(str(exc))
         if spec.verbose and exc.__cause__ is not None:
@@ -180,7 +185,7 @@ def _with_session(spec: RunSpec, use: Callable[[Session], int]) -> int:
         return EXIT_USAGE
     try:
         _check_breakpoints(session, spec.interrupt_before + spec.interrupt_after)
-        return use(session)
+        return use(session, loaded)
     finally:
         session.close()
 
@@ -194,10 +199,12 @@ def _check_breakpoints(session: Session, nodes: list[str]) -> None:
             )
 
 
-def _run_tui(session: Session, spec: RunSpec, recorder: JsonlWriter | None) -> int:
+def _run_tui(
+    session: Session, loaded: LoadedGraph, spec: RunSpec, recorder: JsonlWriter | None
+) -> int:
     from tui.app.app import DebuggerApp
     from tui.engine.session import SessionError
-    from tui.launcher import reopen
+    from tui.launcher import Reopener
 
     if recorder is not None:
         # The TUI records too: every event, flushed as it comes, so the file is
@@ -208,7 +215,7 @@ def _run_tui(session: Session, spec: RunSpec, recorder: JsonlWriter | None) -> i
             session.open_thread().result()
         except SessionError as exc:
             raise UsageError(str(exc)) from exc
-    app = DebuggerApp(session, reopen=lambda: reopen(spec), first_input=spec.input)
+    app = DebuggerApp(session, reopen=Reopener(spec, loaded), first_input=spec.input)
     try:
         app.run()
     finally:

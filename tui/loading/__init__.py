@@ -18,6 +18,8 @@ the problem and the fix; the original exception is chained for ``--verbose``.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -38,6 +40,7 @@ from tui.loading.errors import GraphLoadError
 from tui.loading.graph_object import GraphSource, Opener, is_graph_like, resolve
 from tui.loading.modules import import_file, import_module
 from tui.loading.store_config import store_index
+from tui.loading.user_modules import Forgotten, imported_by, is_users
 
 __all__ = ["GraphLoadError", "LoadedGraph", "load_graph"]
 
@@ -58,6 +61,10 @@ class LoadedGraph:
     notices: list[str] = field(default_factory=list)
     """What the user should hear once (a missing ``.env``, an index not built)."""
     store_index: dict[str, Any] | None = None
+    module: str | None = None
+    """The module that defines the graph."""
+    user_modules: frozenset[str] = frozenset()
+    """The user's modules this load imported: a reload (``fresh=``) imports them anew."""
 
     @property
     def graph(self) -> Pregel:
@@ -71,8 +78,23 @@ class LoadedGraph:
         return self.source.opener
 
 
-def load_graph(spec: str) -> LoadedGraph:
-    """Load the graph named by ``spec``; see the module docstring for the forms."""
+def load_graph(spec: str, *, fresh: Iterable[str] = ()) -> LoadedGraph:
+    """Load the graph named by ``spec``; see the module docstring for the forms.
+    ``fresh``: modules to import anew (an earlier load's ``user_modules``); if this
+    load fails they stay as they were."""
+    forgotten = Forgotten(fresh)
+    try:
+        loaded, imported = imported_by(lambda: _load(spec))
+    except BaseException:
+        forgotten.restore()
+        raise
+    if loaded.module is not None and is_users(sys.modules.get(loaded.module)):
+        imported.add(loaded.module)  # a module spec's module imported before this load
+    loaded.user_modules = frozenset(imported)
+    return loaded
+
+
+def _load(spec: str) -> LoadedGraph:
     spec = spec.strip()
     if not spec:
         raise GraphLoadError("no graph given: pass a path such as sample_graphs/joke.py")
@@ -146,6 +168,7 @@ def _from_module(module: ModuleType, attr: str | None, *, name: str, where: str)
     default, has_default = _default_input(module)
     return LoadedGraph(
         name=name,
+        module=module.__name__,
         source=resolve(obj, label),
         default_input=default,
         has_default_input=has_default,

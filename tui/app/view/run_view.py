@@ -185,9 +185,7 @@ class RunView:
             for chunk in e.tool_call_chunks:
                 index = chunk.get("index") or 0
                 draft = block.tool_calls.setdefault(index, ToolCallDraft())
-                name = chunk.get("name") or ""
-                if name != draft.name:  # some servers repeat the name in every chunk
-                    draft.name += name
+                draft.name += chunk.get("name") or ""
                 draft.args += chunk.get("args") or ""
                 draft.call_id = draft.call_id or chunk.get("id")
             if e.last:
