@@ -37,6 +37,14 @@ def test_module_with_attribute():
     assert loaded.name == "first"
 
 
+def test_a_graph_goes_by_the_name_it_was_compiled_with_else_its_module(tmp_path):
+    (tmp_path / "named.py").write_text(
+        (SAMPLES / "joke.py").read_text() + "\ngraph.name = 'Joke Teller'\n"
+    )
+    assert load_graph(str(tmp_path / "named.py")).name == "Joke Teller"
+    assert load_graph("tests.graphs.defaults_only:graph").name == "defaults_only"
+
+
 @pytest.mark.parametrize("attr", ["uncompiled", "make_graph", "make_graph_with_config"])
 def test_uncompiled_graphs_and_factories(attr):
     graph = load_graph(f"{G / 'factories.py'}:{attr}").graph

@@ -174,3 +174,44 @@ def test_a_blocked_loop_is_said_once_per_node(open_session):
     assert log.finish().status == "done"
     said = [e.text for e in log.events if e.kind == "notice" and "blocked" in e.text]
     assert [text.split(" has blocked")[0] for text in said] == ["first", "second"], said
+
+
+def test_a_node_that_failed_on_its_answer_says_the_answer_sticks(open_session):
+    session, log = open_session("strict_answer")
+    session.start().result(30)
+    assert log.finish().status == "interrupted"
+    mark = log.mark()
+    session.answer("approve").result(30)
+    failed = log.finish(after=mark)
+    assert failed.status == "failed"
+    [ended] = [e for e in log.events[mark:] if e.kind == "run_failed"]
+    hint = ended.hint
+    assert hint.startswith('review failed on the answer "approve"; LangGraph keeps an answer')
+    # A second answer would be ignored by LangGraph: refused, with the same reason.
+    with pytest.raises(SessionError, match="failed on the answer"):
+        session.answer({"decisions": [{"type": "approve"}]}).result(30)
+    # Continuing is not "answer it first": it runs the node on its answer again.
+    mark = log.mark()
+    session.resume().result(30)
+    assert log.finish(after=mark).status == "failed"
+
+
+def test_a_node_asking_twice_is_answered_twice(open_session):
+    session, log = open_session("tests.graphs.strict_answer:asks_twice")
+    session.start().result(30)
+    assert log.finish().status == "interrupted"
+    for answer in ("Ann", "green"):
+        mark = log.mark()
+        session.answer(answer).result(30)
+        final = log.finish(after=mark)
+    assert final.status == "done" and final.values["answers"] == ["Ann", "green"]
+
+
+def test_a_reopened_thread_whose_node_failed_on_its_answer_is_failed_not_waiting(tmp_path):
+    db = f"sqlite:{tmp_path / 'a.db'}"
+    args = ("run", str(TEST_GRAPHS / "strict_answer.py"), "--headless", "--checkpointer", db)
+    assert run_cli_here(*args, "--thread", "t").returncode == 3
+    bad = run_cli_here(*args, "--thread", "t", "--resume", "approve")
+    assert bad.returncode == 1 and "failed on the answer" in bad.stderr
+    again = run_cli_here(*args, "--thread", "t", "--resume", '{"decisions": [{"type": "ok"}]}')
+    assert again.returncode == 2 and "failed on the answer" in again.stderr, again.describe()

@@ -11,6 +11,7 @@ from tests.app_helpers import settle, wait_modal, wait_status, wait_until
 from tests.fakes.cli import isolate_client_env
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.scripts import tool_loop
+from tests.helpers import TEST_GRAPHS
 from tui import providers
 from tui.app.app import DebuggerApp
 from tui.app.panes.state import StatePane
@@ -121,13 +122,23 @@ async def test_the_store_view_shows_what_the_run_wrote(tmp_path, monkeypatch):
         session.close()
 
 
-async def test_the_status_bar_names_the_model_the_graph_really_called(open_session):
-    session, _ = open_session("own_model")
+async def test_the_status_bar_names_the_model_the_graph_really_called():
+    # Even with a --model given, which this graph does not take: during the run and after.
+    spec = RunSpec(
+        graph=str(TEST_GRAPHS / "own_model.py"),
+        model=providers.parse_model_spec("scripted:fast"),
+        model_given=True,
+    )
+    session, _ = launch(spec)
     app = DebuggerApp(session)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_status(pilot, "done")
-        await settle(pilot)
-        assert app.status_bar.model_label == "tea-model-7b"
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: app.model.model_label == "tea-model-7b")
+            await wait_status(pilot, "done")
+            await settle(pilot)
+            assert app.status_bar.model_label == "tea-model-7b"
+    finally:
+        session.close()
 
 
 @pytest.fixture

@@ -48,7 +48,8 @@ def open_session(
         interrupt_before=list(spec.interrupt_before),
         interrupt_after=list(spec.interrupt_after),
         recursion_limit=spec.recursion_limit,
-        model_label=spec.model.label,
+        # Only a model the debugger chooses is known before the graph calls it.
+        model_label=spec.model.label if loaded.follows_model else None,
         explain_error=explain_error,
         model_switcher=ActiveModelSwitcher() if loaded.follows_model else None,
         run_inputs=inputs,

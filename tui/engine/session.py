@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import json
 import threading
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine
@@ -65,6 +66,7 @@ from tui.engine.events import (
     Status,
     StoreChanged,
 )
+from tui.engine.given_answers import FailedAnswer, failed_answers
 from tui.engine.jsonify import Jsonifier, format_exception, safe_str
 from tui.engine.llm_stats import LlmStatsHandler
 from tui.engine.loop_thread import LoopThread
@@ -125,6 +127,7 @@ class _Ending:
 
     outcome: RunOutcome
     error: BaseException | None = None
+    failed_answers: dict[str, FailedAnswer] = field(default_factory=dict)
 
 
 class Session:
@@ -328,7 +331,8 @@ class Session:
 
     @property
     def model_label(self) -> str | None:
-        """The model the next run will use."""
+        """The model the next run will use, when the debugger chooses it; ``None`` for
+        a graph that brings its own (its calls say which)."""
         switcher = self.options.model_switcher
         return switcher.label if switcher is not None else self.options.model_label
 
@@ -434,7 +438,10 @@ class Session:
             )
         )
         where = f"thread {self.thread_id} reopened at step {step}"
-        if state.interrupts:
+        failed = await failed_answers(await self._ensure_graph(), state)
+        if failed:
+            self._set_status(RunStatus.FAILED, f"{where}: {_failed_answer_hint(failed)}")
+        elif state.interrupts:
             self._emit_interrupted(state)
             self._set_status(RunStatus.INTERRUPTED, f"{where}: waiting for an answer (i)")
         elif ahead:
@@ -444,8 +451,8 @@ class Session:
 
     async def _go(self, input: Any) -> None:
         self._require_idle()
-        state, _ = await self._state()
-        if state.interrupts:
+        state, graph = await self._state()
+        if await _waiting_for_answers(graph, state):
             raise SessionError(
                 f"thread {self.thread_id} is waiting at an interrupt: answer it with --resume VALUE"
             )
@@ -509,7 +516,7 @@ class Session:
     async def _resume(self, step: bool) -> None:
         self._require_idle()
         state, graph = await self._state()
-        if state.interrupts:
+        if await _waiting_for_answers(graph, state):
             raise SessionError("the run is waiting at an interrupt: answer it (i)")
         if not _ahead(state):
             what = "start a run first" if not state.values else "r runs the graph again"
@@ -525,8 +532,8 @@ class Session:
 
     async def _step_from_rest(self) -> None:
         self._require_idle()
-        state, _ = await self._state()
-        if state.interrupts:
+        state, graph = await self._state()
+        if await _waiting_for_answers(graph, state):
             raise SessionError("the run is waiting at an interrupt: answer it (i)")
         if _ahead(state):
             await self._resume(step=True)
@@ -537,8 +544,11 @@ class Session:
         self._require_idle()
         state, graph = await self._state()
         pending = {i.id: i for i in state.interrupts}
+        failed = await failed_answers(graph, state)
         if not pending:
             raise SessionError("no interrupt is waiting for an answer")
+        if failed and (interrupt_id is None or interrupt_id in failed):
+            raise SessionError(_failed_answer_hint(failed))
         if interrupt_id is not None:
             if interrupt_id not in pending:
                 raise SessionError(f"no pending interrupt has id {interrupt_id!r}")
@@ -704,6 +714,8 @@ class Session:
                 state = await graph.aget_state(config)
         except Exception:
             state = None
+        if ending.outcome == RunOutcome.FAILED and state is not None:
+            ending.failed_answers = await failed_answers(graph, state)
         self._finish(run, ending, state)
 
     def _finish(
@@ -739,6 +751,8 @@ class Session:
             self._emit(event, gen)
         if outcome == RunOutcome.FAILED and exc is not None:
             hint = self._hint(exc)
+            if hint is None and ending.failed_answers:
+                hint = _failed_answer_hint(ending.failed_answers)
             message = self.redact(safe_str(exc))
             self._emit(
                 RunFailed(
@@ -908,6 +922,26 @@ _CLOSING = {
     RunOutcome.FAILED: TaskStatus.CANCELLED,
     RunOutcome.INTERRUPTED: TaskStatus.INTERRUPTED,
 }
+
+
+async def _waiting_for_answers(graph: Pregel, state: StateSnapshot) -> bool:
+    """Interrupts wait for an answer, other than those whose node already failed on
+    theirs (continuing runs those nodes again on it)."""
+    if not state.interrupts:
+        return False
+    failed = await failed_answers(graph, state)
+    return any(i.id not in failed for i in state.interrupts)
+
+
+def _failed_answer_hint(failed: dict[str, FailedAnswer]) -> str:
+    first = next(iter(failed.values()))
+    answer = json.dumps(first.answer, default=str, ensure_ascii=False)
+    answer = answer if len(answer) <= 60 else answer[:59] + "…"
+    return (
+        f"{first.node} failed on the answer {answer}; LangGraph keeps an answer once given "
+        f"(a new one is ignored), so continuing runs {first.node} on it again: start a new "
+        "thread to answer differently"
+    )
 
 
 def _ahead(state: StateSnapshot) -> list[str]:

@@ -113,9 +113,19 @@ def _load(spec: str) -> LoadedGraph:
     if path.suffix == ".py" or os.sep in target or "/" in target:
         module = import_file(path)
         name = attr if attr and attr != "graph" else path.stem
-        return _from_module(module, attr, name=name, where=str(path))
+        return _named_by_itself(_from_module(module, attr, name=name, where=str(path)))
     module = import_module(target)
-    return _from_module(module, attr, name=attr or target.rsplit(".", 1)[-1], where=target)
+    name = attr if attr and attr != "graph" else target.rsplit(".", 1)[-1]
+    return _named_by_itself(_from_module(module, attr, name=name, where=target))
+
+
+def _named_by_itself(loaded: LoadedGraph) -> LoadedGraph:
+    """A graph compiled with a ``name`` goes by it (a langgraph.json entry goes by its
+    key instead, as ``langgraph dev`` names it)."""
+    own = getattr(loaded.source.graph, "name", None)
+    if isinstance(own, str) and own.strip() and own != "LangGraph":
+        loaded.name = own
+    return loaded
 
 
 def _split_attr(spec: str) -> tuple[str, str | None]:
