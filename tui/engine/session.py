@@ -935,7 +935,10 @@ async def _waiting_for_answers(graph: Pregel, state: StateSnapshot) -> bool:
 
 def _failed_answer_hint(failed: dict[str, FailedAnswer]) -> str:
     first = next(iter(failed.values()))
-    answer = json.dumps(first.answer, default=str, ensure_ascii=False)
+    try:
+        answer = json.dumps(first.answer, default=str, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):  # whatever a graph resumed with
+        answer = safe_str(first.answer)
     answer = answer if len(answer) <= 60 else answer[:59] + "…"
     return (
         f"{first.node} failed on the answer {answer}; LangGraph keeps an answer once given "
