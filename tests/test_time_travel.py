@@ -294,3 +294,59 @@ def test_threads_on_a_missing_database_says_so(tmp_path, capsys):
     code, _, err = _main(capsys, "threads", "--checkpointer", f"sqlite:{tmp_path / 'none.db'}")
     assert code == 2 and "no checkpoint database at" in err
     assert not (tmp_path / "none.db").exists()
+
+
+# -- the sample graphs and other state schemas -----------------------------------------
+
+
+def test_subgraph_checkpoints_sit_under_the_step_they_ran_in(open_session):
+    session, log = open_session("research_subgraph")
+    history = _finished(session, log)
+    assert [e.ns for e in history] == [()] * len(history)  # only root steps at the top
+    host = next(e for e in history if e.inner)
+    assert host.next == ["research"]
+    assert [(i.ran, i.next) for i in host.inner] == [
+        ([], ["__start__"]),
+        (["__start__"], ["search"]),
+        (["search"], ["summarize"]),
+        (["summarize"], []),
+    ]
+    assert all(i.ns[0].startswith("research:") for i in host.inner)
+    inner = host.inner[2]
+    state = session.checkpoint_state(inner.checkpoint_id, inner.ns).result(30)
+    assert len(state["values"]["sources"]) == 3 and "notes" not in state["values"]
+
+
+def test_fork_the_react_sample_with_an_edited_tool_result(open_session):
+    session, log = open_session("react_agent")
+    history = _finished(session, log)
+    before_answer = [e for e in history if e.next == ["agent"]][-1]
+    state = session.checkpoint_state(before_answer.checkpoint_id).result(30)
+    messages = state["values"]["messages"]
+    assert messages[-1]["type"] == "tool"
+    messages[-1]["content"] = "an edited tool result"
+    agents = len([e for e in log.of("task_started") if e.node == "agent"])
+    mark = len(log.events)
+    session.fork(before_answer.checkpoint_id, {"messages": messages}).result(30)
+    final = log.wait_kind("run_finished", after=mark)
+    assert "an edited tool result" in final.values["messages"][-1]["content"]
+    again = [e.node for e in log.events[mark:] if e.kind == "task_started"]
+    assert again == ["agent"]  # only the step after the fork ran
+    assert len([e for e in log.of("task_started") if e.node == "agent"]) == agents + 1
+
+
+@pytest.mark.parametrize("schema", ["pydantic_state", "dataclass_state"])
+def test_pydantic_and_dataclass_states_fork_and_refuse_what_their_types_refuse(
+    open_session, schema
+):
+    import importlib
+
+    session, log = open_session(importlib.import_module(f"tests.graphs.{schema}"))
+    history = _finished(session, log)
+    at_second = _after(history, "second")
+    with pytest.raises(SessionError, match="count"):
+        session.fork(at_second.checkpoint_id, {"count": "many"}).result(30)
+    mark = len(log.events)
+    session.fork(at_second.checkpoint_id, {"count": 4, "items": ["edited"]}).result(30)
+    final = log.wait_kind("run_finished", after=mark)
+    assert final.values == {"items": ["edited", "second saw 4"], "count": 40}

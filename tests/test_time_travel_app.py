@@ -207,3 +207,23 @@ async def test_a_sqlite_thread_reopens_with_its_history_and_pending_interrupt(
         await wait_until(pilot, lambda: len(pane.entries) >= 2, what="the reopened history")
         assert pane.entries[-1].next and pane.entries[0].source == CheckpointSource.INPUT
         assert all(e.ran is not None for e in pane.entries[1:])
+
+
+async def test_an_older_task_shows_its_input_read_back(open_session):
+    from tui.app.screens.task_detail import TaskDetailScreen
+
+    session, _ = open_session(travel)
+    app = DebuggerApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_status(pilot, "done")
+        await settle(pilot)
+        plan = next(r for r in app.model.task_rows() if r.node == "plan")
+        assert plan.input_dropped and plan.input is None  # step 1 of 3: not held
+        timeline = app.query_one(Timeline)
+        timeline.focus()
+        timeline.cursor = app.model.task_rows().index(plan)
+        await pilot.press("enter")
+        await wait_modal(pilot, TaskDetailScreen)
+        # The state before step 1: what plan was given.
+        assert [m["content"] for m in app.screen.input["messages"]] == ["hi"]
+        assert app.screen.input["n"] == 1 and "note" not in app.screen.input
