@@ -126,6 +126,18 @@ def test_an_edit_that_does_not_fit_is_refused_and_nothing_is_written(open_sessio
     assert session.status == "done"
 
 
+def test_a_checkpoint_the_thread_does_not_have_is_named_with_where_to_find_ids(open_session):
+    session, log = open_session(travel)
+    _finished(session, log)
+    for attempt in (
+        lambda: session.replay_from("abc"),
+        lambda: session.fork("abc", {"n": 1}),
+        lambda: session.checkpoint_state("abc"),
+    ):
+        with pytest.raises(SessionError, match="has no checkpoint 'abc'"):
+            attempt().result(30)
+
+
 def test_a_fork_that_does_not_run_stops_before_the_next_node(open_session):
     session, log = open_session(travel)
     history = _finished(session, log)

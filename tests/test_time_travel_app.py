@@ -5,6 +5,9 @@ thread, and a SQLite thread reopened with its history and its pending interrupt.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 from textual.widgets import Label, TextArea
 
@@ -20,6 +23,7 @@ from tui.app.screens.thread_picker import ThreadPickerScreen
 from tui.engine.history import CheckpointSource
 
 SIZE = (130, 40)
+TUI_RUN = [sys.executable, "-m", "tui", "run"]
 
 
 async def _history_at(pilot, app: DebuggerApp, next_node: str) -> None:
@@ -191,10 +195,16 @@ async def test_a_sqlite_thread_reopens_with_its_history_and_pending_interrupt(
     open_session, tmp_path
 ):
     db = f"sqlite:{tmp_path / 'threads.db'}"
-    first, log = open_session("human_review", checkpointer=db, thread_id="ask-1")
-    first.start().result(30)
-    log.finish()
-    first.close()
+    sample = Path(__file__).parent.parent / "sample_graphs" / "human_review.py"
+    # Another process runs the thread to its interrupt and exits.
+    ran = subprocess.run(
+        [*TUI_RUN, str(sample), "--headless", "--checkpointer", db, "--thread", "ask-1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert ran.returncode == 3, ran.stderr  # stopped at the interrupt
     session, _ = open_session("human_review", checkpointer=db, thread_id="ask-1")
     session.open_thread().result(30)
     app = DebuggerApp(session)

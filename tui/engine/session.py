@@ -773,7 +773,7 @@ class Session:
             # A subgraph's checkpoint, read as stored: its channels are its state.
             found = await self._saver.inner.aget_tuple(config)
             if found is None:
-                raise SessionError(f"no checkpoint {checkpoint_id} in {'/'.join(ns)}")
+                raise SessionError(self._no_checkpoint(checkpoint_id))
             values = {
                 k: v
                 for k, v in found.checkpoint["channel_values"].items()
@@ -784,12 +784,24 @@ class Session:
             next_nodes = self._known_next.get(checkpoint_id, [])
             return values, next_nodes, step if isinstance(step, int) else None, parent
         state = await graph.aget_state(config)
-        if not state.config or _checkpoint_id(state) != checkpoint_id:
-            raise SessionError(f"thread {self.thread_id} has no checkpoint {checkpoint_id}")
+        if state.metadata is None or _checkpoint_id(state) != checkpoint_id:
+            # LangGraph answers an unknown id with an empty snapshot, not an error.
+            raise SessionError(self._no_checkpoint(checkpoint_id))
         next_nodes = _ahead(state)
         self._known_next[checkpoint_id] = next_nodes
         parent = ((state.parent_config or {}).get("configurable") or {}).get("checkpoint_id")
         return state.values, next_nodes, _step_of(state), parent
+
+    def _no_checkpoint(self, checkpoint_id: str) -> str:
+        where = self.options.checkpointer
+        listing = (
+            f"langgraph-tui threads --checkpointer {where} --thread {self.thread_id}"
+            if where != "memory"
+            else "the checkpoint events, or h in the TUI"
+        )
+        return (
+            f"thread {self.thread_id} has no checkpoint {checkpoint_id!r}: its ids are in {listing}"
+        )
 
     async def _checkpoint_state(self, checkpoint_id: str, ns: tuple[str, ...]) -> dict[str, Any]:
         values, next_nodes, step, parent = await self._read_checkpoint(checkpoint_id, ns)
