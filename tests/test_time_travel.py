@@ -110,7 +110,7 @@ def test_fork_runs_on_from_the_edited_state_and_keeps_the_original(open_session)
     [
         ({"nope": 1}, "the state has no 'nope'"),
         ({"n": "seven"}, "n: Input should be a valid integer"),
-        ({"messages": [{"type": "robot", "content": "x"}]}, "cannot become 'robot'"),
+        ({"messages": [{"type": "robot", "content": "x"}]}, "not a message type"),
         ({}, "changes nothing"),
         ([1, 2], "a JSON object"),
     ],
@@ -362,3 +362,94 @@ def test_pydantic_and_dataclass_states_fork_and_refuse_what_their_types_refuse(
     session.fork(at_second.checkpoint_id, {"count": 4, "items": ["edited"]}).result(30)
     final = log.wait_kind("run_finished", after=mark)
     assert final.values == {"items": ["edited", "second saw 4"], "count": 40}
+
+
+# -- found in review: each a class of its own -------------------------------------------
+
+
+def test_a_fork_with_nothing_to_run_ends_its_action(open_session):
+    """Headless waits for run_finished: a fork that runs nothing still sends one."""
+    session, log = open_session(travel)
+    history = _finished(session, log)
+    mark = len(log.events)
+    session.fork(history[-1].checkpoint_id, {"n": 99}).result(30)
+    assert log.wait_kind("run_finished", after=mark).status == "done"
+    mark = len(log.events)
+    session.fork(_after(history, "act").checkpoint_id, {"n": 5}, run=False).result(30)
+    assert log.wait_kind("run_finished", after=mark).status == "paused"
+
+
+def _stored_messages(session, checkpoint_id):
+    """What the checkpointer holds, unredacted (read on the engine's loop)."""
+    config = {
+        "configurable": {
+            "thread_id": session.thread_id,
+            "checkpoint_ns": "",
+            "checkpoint_id": checkpoint_id,
+        }
+    }
+    found = session._submit(session._saver.inner.aget_tuple(config)).result(30)
+    return found.checkpoint["channel_values"]["messages"]
+
+
+def test_two_quick_actions_start_one_run(open_session):
+    session, log = open_session(travel)
+    history = _finished(session, log)
+    at_act = _after(history, "act").checkpoint_id
+    first = session.fork(at_act, {"n": 5})
+    second = session.replay_from(at_act)
+    first.result(30)
+    with pytest.raises(SessionError, match=r"another action is starting|a run is already going"):
+        second.result(30)
+    log.wait_kind("run_finished", after=len(log.events) - 1)
+    assert sum(1 for e in session.history().result(30) if e.source == CheckpointSource.UPDATE) == 1
+
+
+def test_a_secret_the_inspector_hides_is_never_written_back(open_session):
+    from tests.graphs import secret_state
+
+    session, log = open_session(secret_state)
+    history = _finished(session, log)
+    at_echo = _after(history, "echo").checkpoint_id
+    shown = session.checkpoint_state(at_echo).result(30)["values"]
+    assert "[redacted]" in shown["messages"][1]["content"]
+    # Deleting the first message keeps the second (matched by id, secret and all).
+    edited = {"messages": shown["messages"][1:]}
+    session.fork(at_echo, edited, run=False).result(30)
+    tip = session.history().result(30)[-1]
+    shown_now = session.checkpoint_state(tip.checkpoint_id).result(30)["values"]["messages"]
+    assert len(shown_now) == 1 and "[redacted]" in shown_now[0]["content"]  # shown redacted
+    assert [m.content for m in _stored_messages(session, tip.checkpoint_id)] == [
+        f"use {secret_state.SECRET} now"  # ... and kept whole
+    ]
+    # Typing over the placeholder would lose the secret: refused.
+    changed = shown["messages"][1] | {"content": shown["messages"][1]["content"] + "!"}
+    with pytest.raises(SessionError, match=r"it contains \[redacted\]"):
+        session.fork(at_echo, {"messages": [shown["messages"][0], changed]}).result(30)
+
+
+def test_a_thread_another_graph_ran_is_refused_and_not_listed(open_session, tmp_path):
+    db = f"sqlite:{tmp_path / 'db.sqlite'}"
+    _ran(open_session, travel, db, "travel-1")
+    session, _ = open_session("human_review", checkpointer=db, thread_id="travel-1")
+    with pytest.raises(SessionError, match=r"belongs to graph .*travel, not human_review"):
+        session.open_thread().result(30)
+    assert session.thread_ids().result(30) == []
+    with pytest.raises(SessionError, match="is not a thread of human_review"):
+        session.switch_thread("travel-1").result(30)
+
+
+def test_threads_refuses_a_file_that_is_not_a_checkpoint_database(tmp_path, capsys):
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE foo (x)")
+    before = other.read_bytes()
+    code, _, err = _main(capsys, "threads", "--checkpointer", f"sqlite:{other}")
+    assert code == 2 and "not a LangGraph checkpoint database" in err
+    assert other.read_bytes() == before  # opened read-only: nothing created in it
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not sqlite at all" * 100)
+    code, _, err = _main(capsys, "threads", "--checkpointer", f"sqlite:{garbage}")
+    assert code == 2 and len(err.strip().splitlines()) == 1

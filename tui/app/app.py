@@ -8,6 +8,7 @@ become method calls on the session; the session never calls the app.
 from __future__ import annotations
 
 import asyncio
+import copy
 import gc
 import time
 from collections.abc import Callable, Iterable
@@ -220,6 +221,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self.model.thread_id = source.thread_id
         self._interrupt_open = False
         self._last_frame = time.monotonic()
+        self._history_mark: tuple[int, RunStatus] | None = None
 
     # -- the app's own safety: one literal path, one way out --------------------------------
 
@@ -283,6 +285,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self.state_pane = self.query_one(StatePane)
         self.graph_pane = self.query_one(GraphPane)
         self.history_pane = self.query_one(HistoryPane)
+        self.history_pane.read_only = self.source.read_only
         self.status_bar = self.query_one(StatusBar)
         self.timeline.border_title = Text("Timeline")
         self.tokens.border_title = Text("Live tokens")
@@ -358,7 +361,10 @@ class DebuggerApp(LiteralNotifications, App[int]):
         if dirty & (Part.GRAPH | Part.TASKS | Part.STATUS):
             self._mark_graph()
         if dirty & (Part.STATE | Part.STATUS) and self.showing_history:
-            self._load_history()
+            mark = (len(self.model.checkpoints), self.model.status)
+            if mark != self._history_mark:  # a new checkpoint, or the run stopped
+                self._history_mark = mark
+                self._load_history()
         self._update_status(now)
 
     def _update_status(self, now: float) -> None:
@@ -592,11 +598,12 @@ class DebuggerApp(LiteralNotifications, App[int]):
 
     def action_history(self) -> None:
         self.screen.toggle_class("show-history")
+        # Focus once the pane is shown: keys typed next must move in it, not elsewhere.
         if self.showing_history:
             self._load_history()
-            self.history_pane.focus()
+            self.call_after_refresh(self.history_pane.focus)
         else:
-            self.timeline.focus()
+            self.call_after_refresh(self.timeline.focus)
 
     @work(exclusive=True, group="history")
     async def _load_history(self) -> None:
@@ -668,15 +675,25 @@ class DebuggerApp(LiteralNotifications, App[int]):
 
         def chosen(thread_id: str | None) -> None:
             if thread_id and thread_id != self.source.thread_id:
-                self._switch_thread(thread_id)
+                self._switch_thread(thread_id, self.source.thread_id)
 
         self.open_screen(ThreadPickerScreen(ids, self.source.thread_id), chosen)
 
-    def _switch_thread(self, thread_id: str) -> None:
+    @work(exclusive=True, group="switch-thread")
+    async def _switch_thread(self, thread_id: str, back_to: str) -> None:
+        # The view starts empty before the engine shows the thread (its events follow);
+        # a refused switch emitted nothing, and the old thread is shown again.
         self._new_view()
         self.model.thread_id = thread_id
-        self._run_op(lambda: self.source.switch_thread(thread_id), f"thread {thread_id}")
         self._refresh_panes(Part.ALL)
+        try:
+            await asyncio.wrap_future(self.source.switch_thread(thread_id))
+        except Exception as exc:
+            self.notify(str(exc), severity="warning", timeout=4)
+            self._new_view()
+            self._run_op(lambda: self.source.switch_thread(back_to))
+            return
+        self.notify(f"thread {thread_id}", timeout=3)
 
     def _new_view(self) -> None:
         """An empty view for the panes, to fold events into from the start."""
@@ -716,6 +733,8 @@ class DebuggerApp(LiteralNotifications, App[int]):
         def chosen(step: int | None) -> None:
             if step is not None and player.jump_to_step(step):
                 self.notify(f"at step {step}", timeout=2)
+
+        player.playing = False  # the jump lands where it was asked, not further on
 
         self.open_screen(StepPickerScreen(steps, player.step), chosen)
 
@@ -833,7 +852,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
                 "Pick the chat model for the next run (lists what Ollama has pulled)",
                 self.action_switch_model,
             )
-        if not self.source.read_only:
+        if not self.source.read_only and not self.source.status.active:
             yield SystemCommand(
                 "Switch thread",
                 "Open another thread of this checkpointer (its history, its pending interrupt)",
@@ -897,8 +916,6 @@ class DebuggerApp(LiteralNotifications, App[int]):
 
 def _with_value(values: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
     """The top-level key ``path`` starts at, with the value at ``path`` replaced."""
-    import copy
-
     if len(path) == 1:
         return {path[0]: value}
     top: Any = copy.deepcopy(values.get(path[0]))

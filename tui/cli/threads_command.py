@@ -36,7 +36,7 @@ def command(args: argparse.Namespace) -> int:
         )
     if not path.is_file():
         raise UsageError(f"no checkpoint database at {path}: give the file a run wrote")
-    rows = asyncio.run(_read(args.checkpointer, args.thread))
+    rows = asyncio.run(_read(str(path), args.thread))
     if args.thread is not None and not rows:
         raise UsageError(f"{path} has no thread {args.thread!r}: list them without --thread")
     for line in _lines(rows, args.json):
@@ -46,30 +46,32 @@ def command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def _read(spec: str, thread_id: str | None) -> list[Any]:
-    from tui.engine.checkpointer import Checkpointer
-    from tui.engine.checkpointer_spec import CheckpointerError
-    from tui.engine.threads import read_history, thread_summaries
+async def _read(path: str, thread_id: str | None) -> list[Any]:
+    from tui.engine.threads import (
+        NotACheckpointDatabase,
+        open_read_only,
+        read_history,
+        thread_summaries,
+    )
 
-    checkpointer = Checkpointer(spec, None)
     try:
-        saver = (await checkpointer.open(lambda _: None)).inner
-    except CheckpointerError as exc:
+        saver = await open_read_only(path)
+    except NotACheckpointDatabase as exc:
         raise UsageError(str(exc)) from exc
     try:
         if thread_id is not None:
             return await read_history(saver, thread_id)
         return await thread_summaries(saver)
     except Exception as exc:
-        raise UsageError(f"cannot read {spec}: {type(exc).__name__}: {exc}") from exc
+        raise UsageError(f"cannot read {path}: {type(exc).__name__}: {exc}") from exc
     finally:
-        await checkpointer.close()
+        await saver.conn.close()  # type: ignore[attr-defined]
 
 
 def _lines(rows: list[Any], as_json: bool) -> list[str]:
     from tui.engine.history import HistoryEntry
 
-    if as_json:
+    if as_json or not rows:
         return [json.dumps(row.to_dict(), ensure_ascii=False, default=str) for row in rows]
     if rows and isinstance(rows[0], HistoryEntry):
         return _table(

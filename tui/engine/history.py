@@ -151,7 +151,7 @@ async def _from_sqlite(saver: BaseCheckpointSaver, thread_id: str) -> list[Check
     conn = getattr(saver, "conn", None)
     if type(saver).__name__ != "AsyncSqliteSaver" or conn is None:
         return None
-    await saver.setup()  # type: ignore[attr-defined]
+    await saver.setup()  # type: ignore[attr-defined]  # a no-op once set up (or read-only)
     refs = []
     async with conn.execute(
         "SELECT checkpoint_ns, checkpoint_id, parent_checkpoint_id, metadata "

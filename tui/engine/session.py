@@ -78,10 +78,11 @@ from tui.engine.redaction import Redactor, secret_values_in
 from tui.engine.run_inputs import RunInputs, build_config
 from tui.engine.state_edit import (
     EditRefused,
-    apply_and_verify,
     changed_values,
     check_update,
     dry_run,
+    verify_edit,
+    write_edit,
 )
 from tui.engine.status import (
     NoticeLevel,
@@ -216,6 +217,7 @@ class Session:
         # next nodes (from the stream, or read when looked at) and edits' as_node.
         self._known_next: dict[str, list[str]] = {}
         self._as_nodes: dict[str, str] = {}
+        self._acting = False  # an action that may start a run is under way
 
     # -- events out -------------------------------------------------------------------
 
@@ -259,7 +261,7 @@ class Session:
         """What a user who runs a graph on a thread means: continue the thread if it
         stopped mid-run, else start a run with ``input`` (the next turn, on a thread
         that finished)."""
-        return self._submit(self._go(input))
+        return self._submit_exclusive(self._go(input))
 
     # -- run control --------------------------------------------------------------------
 
@@ -269,14 +271,14 @@ class Session:
 
     def start(self, input: Any = NO_INPUT, *, step: bool = False) -> concurrent.futures.Future:
         """Start a run on the current thread with ``input`` (default: the graph's)."""
-        return self._submit(self._start(input, step))
+        return self._submit_exclusive(self._start(input, step))
 
     def rerun(self, input: Any = NO_INPUT, *, step: bool = False) -> concurrent.futures.Future:
         """Start again on a new thread id, with the same input unless one is given."""
-        return self._submit(self._rerun(input, step))
+        return self._submit_exclusive(self._rerun(input, step))
 
     def resume(self) -> concurrent.futures.Future:
-        return self._submit(self._resume(step=False))
+        return self._submit_exclusive(self._resume(step=False))
 
     def step_once(self) -> concurrent.futures.Future:
         """Run exactly one superstep, then pause. While running: pause after this step."""
@@ -286,7 +288,7 @@ class Session:
                 run.request_step_stop()
                 self._set_status(RunStatus.PAUSING, "after this step")
                 return _done_future()
-        return self._submit(self._step_from_rest())
+        return self._submit_exclusive(self._step_from_rest())
 
     def pause(self) -> None:
         """Stop at the next step boundary; the nodes already running finish first."""
@@ -308,7 +310,7 @@ class Session:
 
     def answer(self, value: Any, interrupt_id: str | None = None) -> concurrent.futures.Future:
         """Answer the pending interrupt(s) and resume with ``Command(resume=...)``."""
-        return self._submit(self._answer(value, interrupt_id))
+        return self._submit_exclusive(self._answer(value, interrupt_id))
 
     @property
     def interrupt_before(self) -> list[str]:
@@ -380,6 +382,22 @@ class Session:
     def _submit(self, coro: Coroutine[Any, Any, Any]) -> concurrent.futures.Future:
         return self._engine.submit(coro)
 
+    def _submit_exclusive(self, coro: Coroutine[Any, Any, Any]) -> concurrent.futures.Future:
+        """An action that may start a run: one at a time. Each awaits (reading the
+        thread) between its idle check and its launch, so two quick presses would
+        otherwise both pass the check and start two runs."""
+        return self._engine.submit(self._exclusively(coro))
+
+    async def _exclusively(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        if self._acting:
+            coro.close()
+            raise SessionError("another action is starting a run: wait for it")
+        self._acting = True
+        try:
+            return await coro
+        finally:
+            self._acting = False
+
     async def _ensure_graph(self) -> Pregel:
         if self._graph is not None and self._graph_engine is self._engine:
             return self._graph
@@ -439,9 +457,19 @@ class Session:
 
     async def _open_thread(self) -> None:
         state, _ = await self._state()
+        owner = (state.metadata or {}).get("graph_id")
+        if isinstance(owner, str) and owner != self.name:
+            # Running this graph on it would write one graph's steps into another's
+            # (read with this graph's channels, it would even look new).
+            raise SessionError(
+                f"thread {self.thread_id} belongs to graph {owner}, not {self.name}: "
+                "open it with that graph, or use another --thread"
+            )
         ahead = _ahead(state)
         if not state.values and not ahead:
             return  # a new thread
+        # The thread's own secrets (an api_key in its state): known before anything shows.
+        self.redactor.learn(secret_values_in(state.values))
         values = self.jsonify(state.values)
         step = _step_of(state)
         checkpoint_id = (state.config.get("configurable") or {}).get("checkpoint_id")
@@ -712,7 +740,7 @@ class Session:
     def replay_from(self, checkpoint_id: str, *, step: bool = False) -> concurrent.futures.Future:
         """Run on from an earlier checkpoint: the steps before it are not run again;
         the ones after it run anew, as a new branch (the old one stays)."""
-        return self._submit(self._replay_from(checkpoint_id, step))
+        return self._submit_exclusive(self._replay_from(checkpoint_id, step))
 
     def fork(
         self,
@@ -726,7 +754,7 @@ class Session:
         """Write an edited copy of a checkpoint (``edited``: top-level keys to their new
         values, as JSON) as a new branch, and run on from it unless ``run`` is false.
         An edit that does not fit the state is refused before anything is written."""
-        return self._submit(self._fork(checkpoint_id, edited, as_node, run, step))
+        return self._submit_exclusive(self._fork(checkpoint_id, edited, as_node, run, step))
 
     def thread_ids(self) -> concurrent.futures.Future:
         """The ids of the threads the checkpointer holds, most recent first."""
@@ -734,7 +762,7 @@ class Session:
 
     def switch_thread(self, thread_id: str) -> concurrent.futures.Future:
         """Look at another thread of the same checkpointer, as a reopened one."""
-        return self._submit(self._switch_thread(thread_id))
+        return self._submit_exclusive(self._switch_thread(thread_id))
 
     async def _store_items(self) -> list[dict[str, Any]]:
         await self._ensure_graph()
@@ -779,6 +807,7 @@ class Session:
                 for k, v in found.checkpoint["channel_values"].items()
                 if not k.startswith("__") and ":" not in k
             }
+            self.redactor.learn(secret_values_in(values))
             step = (found.metadata or {}).get("step")
             parent = ((found.parent_config or {}).get("configurable") or {}).get("checkpoint_id")
             next_nodes = self._known_next.get(checkpoint_id, [])
@@ -787,6 +816,7 @@ class Session:
         if state.metadata is None or _checkpoint_id(state) != checkpoint_id:
             # LangGraph answers an unknown id with an empty snapshot, not an error.
             raise SessionError(self._no_checkpoint(checkpoint_id))
+        self.redactor.learn(secret_values_in(state.values))
         next_nodes = _ahead(state)
         self._known_next[checkpoint_id] = next_nodes
         parent = ((state.parent_config or {}).get("configurable") or {}).get("checkpoint_id")
@@ -855,18 +885,26 @@ class Session:
         if as_node is not None and as_node not in graph_info.node_names(self._user_graph):
             nodes = ", ".join(graph_info.node_names(self._user_graph))
             raise SessionError(f"no node {as_node!r} to make the edit as: the nodes are {nodes}")
+        config = self._checkpoint_config(checkpoint_id)
         try:
             shown = self.jsonify(values) if isinstance(values, dict) else {}
             update = changed_values(values if isinstance(values, dict) else {}, shown, edited)
             if not update:
                 raise EditRefused("the edit changes nothing")
             check_update(graph, update)
-            config = self._checkpoint_config(checkpoint_id)
             await dry_run(graph, self._saver.inner, config, update, as_node, self.jsonify)
-            written = await apply_and_verify(graph, config, update, as_node, self.jsonify)
+            written = await write_edit(graph, config, update, as_node)
         except EditRefused as exc:
             raise SessionError(f"edit refused, nothing written: {exc}") from exc
         new_id = written["configurable"]["checkpoint_id"]
+        try:
+            await verify_edit(graph, written, update, self.jsonify)
+        except EditRefused as exc:
+            # The scratch copy held it, the thread does not: say what is there.
+            raise SessionError(
+                f"the edit was written as checkpoint {new_id} but it does not hold: {exc}; "
+                "it is not run on"
+            ) from exc
         if as_node is not None:
             self._as_nodes[new_id] = as_node
         state = await graph.aget_state(written)
@@ -889,12 +927,16 @@ class Session:
             from_checkpoint=checkpoint_id,
         )
         if not run or not _ahead(state):
+            # Nothing runs: the fork is the whole of this action, and it ends here.
             self._emit_current(forked)
             where = f"forked at step {at_step}"
             if _ahead(state):
                 self._set_status(RunStatus.PAUSED, f"{where}; next: {', '.join(_ahead(state))} (c)")
+                outcome = RunOutcome.PAUSED
             else:
                 self._set_status(RunStatus.DONE, f"{where}: nothing runs after it")
+                outcome = RunOutcome.DONE
+            self._emit_current(RunFinished(status=outcome, values=self.jsonify(state.values)))
             return new_id
         self._emit_current(forked)
         self._launch(graph, None, step, from_checkpoint=new_id)
@@ -903,10 +945,14 @@ class Session:
     async def _thread_ids(self) -> list[str]:
         await self._ensure_graph()
         assert self._saver is not None
-        return await thread_ids(self._saver.inner)
+        return await thread_ids(self._saver.inner, graph=self.name)
 
     async def _switch_thread(self, thread_id: str) -> None:
         self._require_idle()
+        if thread_id not in await self._thread_ids():
+            raise SessionError(
+                f"thread {thread_id} is not a thread of {self.name} in this checkpointer"
+            )
         self.thread_id = thread_id
         self.step, self.next, self.values = None, [], None
         self.last_input = NO_INPUT

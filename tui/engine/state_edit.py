@@ -18,6 +18,7 @@ value instead of replacing it. So an edit here:
 from __future__ import annotations
 
 import dataclasses
+import json
 import typing
 from collections.abc import Callable
 from typing import Any
@@ -30,6 +31,8 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.pregel import Pregel
 from langgraph.types import Overwrite
 from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from tui.engine.redaction import REDACTED
 
 JSON = Any
 
@@ -103,11 +106,13 @@ def _laid_over(original: Any, shown: JSON, new: JSON, where: str) -> Any:
         return {
             key: _laid_over(original.get(key), shown_keys.get(key), value, f"{where}.{key}")
             if key in original
-            else _fresh(value, [])
+            else _fresh(value, [], f"{where}.{key}")
             for key, value in new.items()
         }
     if isinstance(original, list | tuple) and isinstance(new, list):
         shown_items = shown if isinstance(shown, list) else []
+        if _messages_with_ids(original):
+            return _messages_laid_over(original, shown_items, new, where)
         items = [
             _laid_over(
                 original[i],
@@ -116,7 +121,7 @@ def _laid_over(original: Any, shown: JSON, new: JSON, where: str) -> Any:
                 f"{where}[{i}]",
             )
             if i < len(original)
-            else _fresh(value, list(original))
+            else _fresh(value, list(original), f"{where}[{i}]")
             for i, value in enumerate(new)
         ]
         return type(original)(items) if isinstance(original, tuple) else items
@@ -125,11 +130,40 @@ def _laid_over(original: Any, shown: JSON, new: JSON, where: str) -> Any:
         raise EditRefused(
             f"{where}: a {type(original).__name__} is shown as text and cannot be edited as JSON"
         )
-    return _fresh(new, [])
+    return _fresh(new, [], where)
 
 
-def _fresh(value: JSON, siblings: list[Any]) -> Any:
+def _messages_with_ids(items: Any) -> bool:
+    return any(isinstance(item, BaseMessage) and item.id for item in items)
+
+
+def _messages_laid_over(original: Any, shown: list[JSON], new: list[JSON], where: str) -> list[Any]:
+    """A message list edited: each message found by its id (a deleted or inserted
+    message does not shift the others onto the wrong originals)."""
+    by_id = {
+        item.id: (item, shown[i] if i < len(shown) else None)
+        for i, item in enumerate(original)
+        if isinstance(item, BaseMessage) and item.id
+    }
+    out = []
+    for i, value in enumerate(new):
+        found = by_id.get(str(value.get("id"))) if isinstance(value, dict) else None
+        if found is not None:
+            out.append(_laid_over(found[0], found[1], value, f"{where}[{i}]"))
+        else:
+            out.append(_fresh(value, list(original), f"{where}[{i}]"))
+    return out
+
+
+def _fresh(value: JSON, siblings: list[Any], where: str = "") -> Any:
     """A new value typed in as JSON: a message when it sits among messages."""
+    if REDACTED in json.dumps(value, ensure_ascii=False, default=str):
+        # The inspector hides secrets as the placeholder: written back, the secret
+        # would be lost for good (a value left as it was keeps its original).
+        raise EditRefused(
+            f"{where or 'the edit'}: it contains {REDACTED}, which stands for a secret the "
+            "inspector hides: leave that value as it was, or type the value in full"
+        )
     if (
         isinstance(value, dict)
         and isinstance(value.get("type"), str)
@@ -225,6 +259,13 @@ async def dry_run(
         found.metadata,
         dict(checkpoint["channel_versions"]),
     )
+    # Its pending writes too (an interrupt, a failed node's error): they decide what
+    # an update may do.
+    by_task: dict[str, list[tuple[str, Any]]] = {}
+    for task_id, channel, value in found.pending_writes or []:
+        by_task.setdefault(task_id, []).append((channel, value))
+    for task_id, writes in by_task.items():
+        await scratch.aput_writes(found.config, writes, task_id)
     copy = graph.copy(update={"checkpointer": scratch, "store": None})
     await apply_and_verify(copy, found.config, update, as_node, jsonify)
 
@@ -237,12 +278,27 @@ async def apply_and_verify(
     jsonify: Callable[[Any], JSON],
 ) -> RunnableConfig:
     """Write the edit as a new checkpoint after ``config`` and check it holds."""
+    written = await write_edit(graph, config, update, as_node)
+    await verify_edit(graph, written, update, jsonify)
+    return written
+
+
+async def write_edit(
+    graph: Pregel, config: RunnableConfig, update: dict[str, Any], as_node: str | None
+) -> RunnableConfig:
     try:
-        written = await graph.aupdate_state(config, _past_reducers(graph, update), as_node=as_node)
-    except EditRefused:
-        raise
+        return await graph.aupdate_state(config, _past_reducers(graph, update), as_node=as_node)
     except Exception as exc:
         raise EditRefused(f"LangGraph refused the edit: {type(exc).__name__}: {exc}") from exc
+
+
+async def verify_edit(
+    graph: Pregel,
+    written: RunnableConfig,
+    update: dict[str, Any],
+    jsonify: Callable[[Any], JSON],
+) -> None:
+    """Refuse unless the state read back at ``written`` holds every edited value."""
     state = await graph.aget_state(written)
     for key, value in update.items():
         if jsonify(state.values.get(key)) != jsonify(value):
@@ -250,4 +306,3 @@ async def apply_and_verify(
                 f"{key}: the state does not keep the edit (the graph's schema changes it to "
                 f"{jsonify(state.values.get(key))!r})"
             )
-    return written

@@ -9,6 +9,7 @@ writes them, or a pending ``Send``) changed since the node last saw it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -58,30 +59,75 @@ class ThreadSummary:
         }
 
 
-async def thread_ids(saver: BaseCheckpointSaver) -> list[str]:
-    """Every thread id, the most recently updated first."""
-    latest: dict[str, str] = {}
+async def thread_ids(saver: BaseCheckpointSaver, *, graph: str | None = None) -> list[str]:
+    """Every thread id, the most recently updated first; with ``graph``, only threads
+    that graph ran (by their checkpoints' ``graph_id``; a thread that names none is
+    anyone's)."""
+    latest: dict[str, tuple[str, str | None]] = {}
     if isinstance(saver, InMemorySaver):
         for thread_id, namespaces in saver.storage.items():
-            ids = list(namespaces.get("", {}))
-            if ids:
-                latest[thread_id] = max(ids)
-    elif type(saver).__name__ == "AsyncSqliteSaver" and getattr(saver, "conn", None) is not None:
-        await saver.setup()  # type: ignore[attr-defined]
+            root = namespaces.get("", {})
+            if root:
+                newest = max(root)
+                metadata = saver.serde.loads_typed(root[newest][1])
+                latest[thread_id] = (newest, metadata.get("graph_id"))
+    elif _is_sqlite(saver):
+        await saver.setup()  # type: ignore[attr-defined]  # a no-op once set up (or read-only)
         async with saver.conn.execute(  # type: ignore[attr-defined]
-            "SELECT thread_id, MAX(checkpoint_id) FROM checkpoints "
+            "SELECT thread_id, MAX(checkpoint_id), metadata FROM checkpoints "
             "WHERE checkpoint_ns = '' GROUP BY thread_id"
         ) as cursor:
-            async for thread_id, checkpoint_id in cursor:
-                latest[thread_id] = checkpoint_id
+            async for thread_id, checkpoint_id, metadata in cursor:
+                owner = json.loads(metadata or b"{}").get("graph_id")
+                latest[thread_id] = (checkpoint_id, owner)
     else:
         async for item in saver.alist(None):
             configurable = item.config.get("configurable") or {}
             if configurable.get("checkpoint_ns"):
                 continue
             thread_id, checkpoint_id = configurable["thread_id"], configurable["checkpoint_id"]
-            latest[thread_id] = max(latest.get(thread_id, ""), checkpoint_id)
-    return sorted(latest, key=lambda t: latest[t], reverse=True)
+            if checkpoint_id > latest.get(thread_id, ("", None))[0]:
+                owner = (item.metadata or {}).get("graph_id")
+                latest[thread_id] = (checkpoint_id, owner if isinstance(owner, str) else None)
+    ids = [
+        thread_id
+        for thread_id, (_, owner) in latest.items()
+        if graph is None or owner is None or owner == graph
+    ]
+    return sorted(ids, key=lambda t: latest[t][0], reverse=True)
+
+
+def _is_sqlite(saver: BaseCheckpointSaver) -> bool:
+    return type(saver).__name__ == "AsyncSqliteSaver" and getattr(saver, "conn", None) is not None
+
+
+async def open_read_only(path: str) -> BaseCheckpointSaver:
+    """A SQLite checkpoint database opened read-only: listing never creates tables in
+    a file that is not one (or any file at all)."""
+    import aiosqlite
+    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+    conn = await aiosqlite.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        async with conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'"
+        ) as cursor:
+            found = await cursor.fetchone()
+    except Exception as exc:
+        await conn.close()
+        raise NotACheckpointDatabase(f"{path} is not a SQLite database ({exc})") from exc
+    if found is None:
+        await conn.close()
+        raise NotACheckpointDatabase(
+            f"{path} is not a LangGraph checkpoint database (it has no checkpoints table)"
+        )
+    saver = AsyncSqliteSaver(conn)
+    saver.is_setup = True  # the tables are there; setup would write to the file
+    return saver
+
+
+class NotACheckpointDatabase(ValueError):
+    """``str()`` names the file and why it is not one."""
 
 
 async def thread_summaries(saver: BaseCheckpointSaver) -> list[ThreadSummary]:

@@ -69,6 +69,8 @@ class HistoryPane(Tree[HistoryEntry]):
         self.show_root = False
         self.guide_depth = 2
         self.entries: list[HistoryEntry] = []
+        self.read_only = False
+        """A recording's history: looked at, not run on."""
 
     def process_label(self, label: str | Text) -> Text:
         # Labels are built as Text from data; a plain str would be parsed as markup.
@@ -95,7 +97,7 @@ class HistoryPane(Tree[HistoryEntry]):
                 target = node
         branches = sum(1 for e in entries if e.forked)
         title = f"History ({len(entries)}{f', ⑂ {branches}' if branches else ''})"
-        self.border_title = Text(title + " · o run on · E edit & fork")
+        self.border_title = Text(title if self.read_only else title + " · o run on · E edit & fork")
         if target is None and self.root.children:
             target = self.root.children[-1]
         if target is not None:
