@@ -25,7 +25,17 @@ from tui.engine.status import RunOutcome
 from tui.testing.placeholders import stabilize
 from tui.testing.sessions import DEFAULT_MODEL, GraphLike, ModelLike, open_graph_session
 
-MESSAGE_TYPES = {"human": "human", "ai": "ai", "tool": "tool", "system": "system"}
+# A message's type as state holds it (a streamed reply kept whole is a chunk).
+MESSAGE_TYPES = {
+    "human": "human",
+    "ai": "ai",
+    "tool": "tool",
+    "system": "system",
+    "AIMessageChunk": "ai",
+    "HumanMessageChunk": "human",
+    "ToolMessageChunk": "tool",
+    "SystemMessageChunk": "system",
+}
 
 
 @dataclass(frozen=True)
@@ -326,7 +336,7 @@ def _json(value: Any) -> str:
 
 
 def message_line(message: Mapping[str, Any]) -> str:
-    kind = message.get("type")
+    kind = MESSAGE_TYPES.get(str(message.get("type")), message.get("type"))
     content = message.get("content")
     said = _json(content) if content not in ("", [], None) else ""
     if kind == "tool":
