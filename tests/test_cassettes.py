@@ -7,11 +7,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from tests.fakes.cli import headless, isolate_client_env, run_cli_here
 from tests.fakes.http_base import Reply, ToolCall, tokens
 from tests.fakes.openai_server import FakeOpenAI
 from tests.graphs import cassette_agent
 from tui.cassettes import Cassette, CassetteDivergence, CassetteError, DivergenceKind, Mode
+from tui.engine.jsonify import Jsonifier
 from tui.testing import assert_path, assert_tool_called, trace
 
 SECRET = "dpl-7f3a9c2e4b1d8e6f"
@@ -148,3 +152,54 @@ def test_the_scripted_model_records_and_replays_through_sync_and_async_paths(tmp
     again = trace("sample_graphs/streaming_node.py", cassette=Cassette(path))
     assert again.text == first.text and first.outcome == "done"
     assert json.loads(path.read_text())["calls"][0]["node"]
+
+
+# -- from the command line ----------------------------------------------------------------
+
+
+def test_run_cassette_records_then_replays_with_the_server_stopped(tmp_path, monkeypatch):
+    isolate_client_env(monkeypatch)
+    cassette = str(tmp_path / "joke.json")
+    with FakeOpenAI(Reply(tokens=tokens("Why did the ice cream melt? Stage fright."))) as server:
+        args = headless("joke", "openai:fake", server.base_url, "--cassette", cassette)
+        recorded = run_cli_here(*args)
+        assert len(server.chats()) == 1
+    assert recorded.returncode == 0, recorded.describe()
+    assert "recorded 1 model calls" in recorded.stderr
+
+    replayed = run_cli_here(*args)
+    assert replayed.returncode == 0, replayed.describe()
+    assert "replayed 1 model calls" in replayed.stderr
+    assert replayed.text() == recorded.text() == "Why did the ice cream melt? Stage fright."
+
+    other = run_cli_here(*args, "--input", '{"topic": "dogs"}')
+    assert other.returncode == 1
+    assert "the replay diverged (content: model call 1 in call_model at step 1" in other.stderr
+
+
+def test_run_cassette_that_is_not_one_is_a_usage_error(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]")
+    result = run_cli_here("run", "sample_graphs/joke.py", "--headless", "--cassette", str(bad))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"langgraph-tui: error: --cassette: {bad} is not a langgraph-tui cassette "
+        "('list' object has no attribute 'get'): delete it to record it again"
+    ]
+
+
+_NUMBERS = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(counts=_NUMBERS, secret=st.text(min_size=1, max_size=12))
+def test_counts_under_secret_sounding_names_are_kept_and_strings_are_not(counts, secret):
+    # Usage's "input_token_details" holds counts: a replay needs them as they were.
+    data = Jsonifier()({"input_token_details": counts, "session_token": {"value": secret}})
+    assert data["input_token_details"] == Jsonifier()(counts)
+    assert data["session_token"] == "[redacted]"

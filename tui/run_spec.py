@@ -28,3 +28,5 @@ class RunSpec:
     """``--context``: the graph's runtime context."""
     model_given: bool = False
     """``--model`` was given (not the default): worth a word when the graph ignores it."""
+    cassette: str | None = None
+    """``--cassette FILE``: record the model calls, or replay them when FILE exists."""

@@ -112,7 +112,9 @@ def first_difference(recorded: dict[str, Any], now: dict[str, Any]) -> str:
         return f"{len(new)} messages sent where the recording sent {len(old)}"
     for key in ("tools", "tool_choice"):
         if recorded.get(key) != now.get(key):
-            return f"{key} were {_short(recorded.get(key))}, now {_short(now.get(key))}"
+            return (
+                f"{key}: the recording sent {_short(recorded.get(key))}, now {_short(now.get(key))}"
+            )
     return "the requests differ"
 
 

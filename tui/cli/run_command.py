@@ -8,6 +8,7 @@ import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from tui.cli import cassette_option
 from tui.cli.arguments import add_model_options, parse_json_arg, split_nodes
 from tui.cli.errors import UsageError, print_error
 from tui.cli.exit_codes import EXIT_USAGE
@@ -67,6 +68,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="answer the pending interrupt on --thread (JSON, or plain text)",
     )
     run.add_argument("--verbose", action="store_true", help="show tracebacks for load errors")
+    cassette_option.add_argument(run)
 
 
 def run_spec_from_args(args: argparse.Namespace) -> RunSpec:
@@ -109,6 +111,7 @@ def run_spec_from_args(args: argparse.Namespace) -> RunSpec:
         config=_json_object(args, "config"),
         context=_json_object(args, "context"),
         model_given=args.model is not None,
+        cassette=args.cassette,
     )
 
 
@@ -185,7 +188,9 @@ def _with_session(spec: RunSpec, use: Callable[[Session, LoadedGraph], int]) -> 
         return EXIT_USAGE
     try:
         _check_breakpoints(session, spec.interrupt_before + spec.interrupt_after)
-        return use(session, loaded)
+        return cassette_option.run_with_cassette(
+            spec.cassette, session, lambda: use(session, loaded)
+        )
     finally:
         session.close()
 
