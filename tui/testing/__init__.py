@@ -17,7 +17,7 @@ What is here:
 
 * ``build_app``: the debugger app on a graph, deterministic on screen (frozen
   clock, fixed thread id and size) for pytest-textual-snapshot;
-* Pilot waits (``wait_status``, ``wait_done``, ``wait_paused``, ``wait_interrupted``,
+* Pilot helpers (``answer`` an interrupt as a person would; ``wait_status``, ``wait_done``, ``wait_paused``, ``wait_interrupted``,
   ``wait_failed``, ``wait_node``, ``wait_tool``, ``wait_modal``, ``settle``, ``until``)
   that time out with what the run was doing and its last events;
 * ``trace``: a headless run as a ``Trace`` with stable placeholders, and
@@ -46,6 +46,7 @@ from tui.testing.assertions import (
 from tui.testing.golden import GoldenMismatch, assert_golden
 from tui.testing.pilot import (
     RunWatch,
+    answer,
     settle,
     until,
     wait_done,
@@ -70,6 +71,7 @@ __all__ = [
     "ToolCall",
     "Trace",
     "Visit",
+    "answer",
     "assert_golden",
     "assert_interrupted_at",
     "assert_not_visited",

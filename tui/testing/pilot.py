@@ -9,6 +9,7 @@ how fast the machine is.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -153,6 +154,30 @@ async def wait_modal(pilot: Pilot, screen_type: type, timeout: float = DEFAULT_T
         ),
         timeout,
         f"{screen_type.__name__} with focus",
+    )
+
+
+async def answer(pilot: Pilot, value: Any, timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Answer the pending interrupt as a person would: wait for its dialog, enter
+    ``value`` (text as typed; anything else as JSON) and send it. Several pending
+    interrupts all get the same answer."""
+    from textual.widgets import Input
+
+    from tui.app.screens.interrupt import InterruptScreen
+
+    app = _app(pilot)
+    if not isinstance(app.screen, InterruptScreen):
+        await wait_status(pilot, "interrupted", timeout=timeout)
+        if not isinstance(app.screen, InterruptScreen):
+            await pilot.press("i")
+    await wait_modal(pilot, InterruptScreen, timeout)
+    text = value if isinstance(value, str) else json.dumps(value)
+    boxes = list(app.screen.query(Input))
+    for box in boxes:
+        box.value = text
+    await pilot.press("enter")
+    await wait_until(
+        pilot, lambda: not isinstance(app.screen, InterruptScreen), timeout, "the answer to be sent"
     )
 
 

@@ -415,8 +415,13 @@ def _render(events: list[dict[str, Any]]) -> list[str]:
                 lines.extend(_update_lines(e["update"], indent))
         elif kind == "task_finished":
             lines = open_task.pop(e["task_id"], None)
-            if lines is not None and e["status"] not in ("ok", "interrupted"):
-                lines.append(f"{indent}✗ {e['status']}: {e.get('error') or ''}".rstrip())
+            if lines is not None and e["status"] != "ok":
+                # No update follows a task that did not finish.
+                queue = waiting.get((ns, e["node"])) or []
+                if lines in queue:
+                    queue.remove(lines)
+                if e["status"] != "interrupted":
+                    lines.append(f"{indent}✗ {e['status']}: {e.get('error') or ''}".rstrip())
         elif kind == "custom":
             lines = latest.get((ns, e.get("node") or ""))
             if lines is not None:
@@ -437,6 +442,7 @@ def _render(events: list[dict[str, Any]]) -> list[str]:
         elif kind == "run_failed":
             items.append(f"failed: {e['type']}: {e['error']}")
         elif kind == "run_finished":
+            waiting.clear()
             items.append(f"finished: {e['status']}")
             if e["status"] != "interrupted":
                 items.append("final state:")
