@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual._doc import take_svg_screenshot
 
-from tests.helpers import SAMPLES, TEST_GRAPHS
+from tests.helpers import SAMPLES
 from tui.testing import (
     assert_interrupted_at,
     assert_not_visited,
@@ -108,8 +108,10 @@ def test_placeholders_hide_every_varying_part_and_keep_what_refers_to_what(ids, 
 def test_each_test_gets_a_fresh_thread_even_on_the_graphs_own_checkpointer(tui_trace):
     # The graph keeps one InMemorySaver for the whole process: on a reused thread
     # the second run would continue the first conversation (four messages).
+    from tests.graphs import remembering_chat  # one module, one saver, for both runs
+
     for _ in range(2):
-        t = tui_trace(str(TEST_GRAPHS / "remembering_chat.py"))
+        t = tui_trace(remembering_chat)
         assert len(t.final_state["messages"]) == 2
 
 
