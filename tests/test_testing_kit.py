@@ -25,6 +25,7 @@ from tui.testing import (
     trace,
     until,
     wait_done,
+    wait_interrupted,
     wait_node,
     wait_tool,
 )
@@ -161,7 +162,7 @@ def test_assertions_pass_on_what_happened_and_fail_showing_it(tui_trace):
 
 
 def _svg() -> str:
-    app = build_app(REACT, size=(100, 30))
+    app = build_app(REACT, size=(80, 24))
     try:
         return take_svg_screenshot(
             app=app, terminal_size=app.terminal_size, run_before=until("done")
@@ -180,8 +181,9 @@ async def test_waits_time_out_saying_what_the_run_was_doing():
     app = build_app(REVIEW)
     try:
         async with app.run_test(size=app.terminal_size) as pilot:
+            await wait_interrupted(pilot)
             with pytest.raises(AssertionError) as timed_out:
-                await wait_done(pilot, timeout=1.0)
+                await wait_done(pilot, timeout=0.2)
     finally:
         app.close_session()
     message = str(timed_out.value)
@@ -222,7 +224,6 @@ def test_the_golden_flags_rewrite_the_file_and_a_change_fails_with_its_diff(pyte
 
     pytester.runpytest_inprocess(*INNER, "--update-golden").assert_outcomes(passed=1)
     assert 'run joke · input {"topic": "ice cream"}' in golden.read_text()
-    pytester.runpytest_inprocess(*INNER).assert_outcomes(passed=1)
 
     monkeypatch.setenv("TOPIC", "penguins")
     changed = pytester.runpytest_inprocess(*INNER)
