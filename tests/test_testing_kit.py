@@ -162,7 +162,7 @@ def test_assertions_pass_on_what_happened_and_fail_showing_it(tui_trace):
 
 
 def _svg() -> str:
-    app = build_app(REACT, size=(80, 24))
+    app = build_app(REACT, size=(80, 24), thread_id="same-for-both")
     try:
         return take_svg_screenshot(
             app=app, terminal_size=app.terminal_size, run_before=until("done")

@@ -22,10 +22,15 @@ from tui.app import app as app_module
 from tui.app.app import DebuggerApp
 from tui.engine.no_input import NO_INPUT
 from tui.testing.pilot import RunWatch
-from tui.testing.sessions import DEFAULT_MODEL, GraphLike, ModelLike, open_graph_session
+from tui.testing.sessions import (
+    DEFAULT_MODEL,
+    GraphLike,
+    ModelLike,
+    open_graph_session,
+    test_thread_id,
+)
 
 DEFAULT_SIZE = (120, 36)
-SNAPSHOT_THREAD = "snapshot"
 
 
 class TestApp(DebuggerApp):
@@ -57,7 +62,7 @@ def build_app(
     context: Mapping[str, Any] | None = None,
     config: Mapping[str, Any] | None = None,
     size: tuple[int, int] = DEFAULT_SIZE,
-    thread_id: str = SNAPSHOT_THREAD,
+    thread_id: str | None = None,
     autostart: bool = True,
     break_before: Iterable[str] = (),
     break_after: Iterable[str] = (),
@@ -71,14 +76,14 @@ def build_app(
     chat model object, for graphs that take their model from
     ``tui.providers.chat_model()``. ``context`` and ``config`` are the run's
     runtime context and ``RunnableConfig``, as ``--context`` and ``--config``
-    give them. The clock is frozen and ``thread_id`` fixed, as the screen shows
-    both."""
+    give them. The clock is frozen, and the thread id (shown on screen) is the
+    running test's own (``test_thread_id``) unless ``thread_id`` is given."""
     session = open_graph_session(
         graph,
         model=model,
         context=context,
         config=config,
-        thread_id=thread_id,
+        thread_id=thread_id or test_thread_id(),
         break_before=break_before,
         break_after=break_after,
         recursion_limit=recursion_limit,

@@ -1,8 +1,9 @@
 """The pytest plugin (``pytest11`` entry point ``langgraph_tui``): fixtures for
 testing a graph with the debugger, found as soon as langgraph-tui is installed.
 
-Fixtures (each test gets threads of its own; what a fixture opened is closed
-after the test, and the model a test chose is forgotten):
+Fixtures (each test gets threads of its own, the same on every run of it; what
+a fixture opened is closed after the test, and the model a test chose is
+forgotten):
 
 * ``tui_app(graph, input, **options)``: a ``TestApp`` (see ``tui.testing.build_app``);
 * ``tui_snapshot(graph_or_app, until="done", **options)``: ``snap_compare`` on it at
@@ -20,7 +21,6 @@ every session of an environment where langgraph-tui is installed.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -66,25 +66,6 @@ def _test_name(request: pytest.FixtureRequest) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name).strip("_")
 
 
-class _Threads:
-    """Thread ids for one test: fresh for every test (a graph with its own
-    checkpointer never continues another test's conversation), the same on every
-    run of it (a snapshot shows the id)."""
-
-    def __init__(self, nodeid: str) -> None:
-        self.base = "t" + hashlib.sha1(nodeid.encode()).hexdigest()[:6]
-        self.count = 0
-
-    def next(self) -> str:
-        self.count += 1
-        return self.base if self.count == 1 else f"{self.base}-{self.count}"
-
-
-@pytest.fixture
-def tui_thread_ids(request: pytest.FixtureRequest) -> _Threads:
-    return _Threads(request.node.nodeid)
-
-
 @pytest.fixture(autouse=True)
 def _tui_forget_model() -> Iterator[None]:
     yield
@@ -96,14 +77,13 @@ def _tui_forget_model() -> Iterator[None]:
 
 
 @pytest.fixture
-def tui_app(tui_thread_ids: _Threads) -> Iterator[Callable[..., Any]]:
+def tui_app() -> Iterator[Callable[..., Any]]:
     """``tui_app(graph, input=..., **options)`` -> a ``TestApp``; see ``build_app``."""
     from tui.testing.app import build_app
 
     apps: list[Any] = []
 
     def make(graph: Any, *args: Any, **options: Any) -> Any:
-        options.setdefault("thread_id", tui_thread_ids.next())
         app = build_app(graph, *args, **options)
         apps.append(app)
         return app
@@ -148,12 +128,13 @@ def tui_snapshot(
 
 
 @pytest.fixture
-def tui_trace(tui_thread_ids: _Threads) -> Callable[..., Any]:
+def tui_trace() -> Callable[..., Any]:
     """``tui_trace(graph, input=..., **options)`` -> a ``Trace``; see ``trace``."""
+    from tui.testing.sessions import test_thread_id
     from tui.testing.trace import trace
 
     def run(graph: Any, *args: Any, **options: Any) -> Any:
-        options.setdefault("thread_id", tui_thread_ids.next())
+        options.setdefault("thread_id", test_thread_id())
         return trace(graph, *args, **options)
 
     return run

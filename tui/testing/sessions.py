@@ -7,6 +7,8 @@ test needs: the model to use, and a clock that only moves when told.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import uuid
 from collections.abc import Iterable, Mapping
 from types import ModuleType
@@ -66,6 +68,22 @@ def reset_model() -> None:
 
 def fresh_thread_id() -> str:
     return f"test-{uuid.uuid4().hex[:8]}"
+
+
+_per_test: dict[str, int] = {}
+
+
+def test_thread_id() -> str:
+    """A thread id of the running test's own, the same on every run of it (the
+    screen shows it): each test gets its own threads, so a graph compiled with its
+    own checkpointer never continues another test's conversation; a second app or
+    trace in one test gets the next id. Outside pytest, ``"snapshot"``."""
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
+    if not test:
+        return "snapshot"
+    count = _per_test[test] = _per_test.get(test, 0) + 1
+    base = "t" + hashlib.sha1(test.encode()).hexdigest()[:6]
+    return base if count == 1 else f"{base}-{count}"
 
 
 def open_graph_session(
@@ -135,5 +153,6 @@ __all__ = [
     "fresh_thread_id",
     "open_graph_session",
     "reset_model",
+    "test_thread_id",
     "use_model",
 ]

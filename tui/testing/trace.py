@@ -294,13 +294,13 @@ def _bare(ns_part: str) -> str:
 def _by_step(items: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
     """Tasks in order, parallel tasks of one step (same namespace) by node name: their
     start order is the scheduler's, not the graph's."""
-    return sorted(items, key=lambda item: (_group_key(items, item), item[1]["node"], item[0]))
-
-
-def _group_key(items: list[tuple[int, dict[str, Any]]], item: tuple[int, dict[str, Any]]) -> int:
-    # The position of the first task of the same step and namespace.
-    step, ns = item[1]["step"], item[1]["ns"]
-    return next(i for i, e in items if e["step"] == step and e["ns"] == ns)
+    first: dict[tuple[Any, ...], int] = {}
+    for index, e in items:
+        first.setdefault((e["step"], tuple(e["ns"])), index)
+    return sorted(
+        items,
+        key=lambda item: (first[(item[1]["step"], tuple(item[1]["ns"]))], item[1]["node"], item[0]),
+    )
 
 
 def _steps_by_node(events: list[dict[str, Any]]) -> Any:
