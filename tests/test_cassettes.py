@@ -9,12 +9,14 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from langchain_core.messages import AIMessage, HumanMessage
 
 from tests.fakes.cli import headless, isolate_client_env, run_cli_here
 from tests.fakes.http_base import Reply, ToolCall, tokens
 from tests.fakes.openai_server import FakeOpenAI
 from tests.graphs import cassette_agent
 from tui.cassettes import Cassette, CassetteDivergence, CassetteError, DivergenceKind, Mode
+from tui.cassettes.calls import Site, replay_message, request_of
 from tui.engine.jsonify import Jsonifier
 from tui.testing import assert_path, assert_tool_called, trace
 
@@ -203,3 +205,38 @@ def test_counts_under_secret_sounding_names_are_kept_and_strings_are_not(counts,
     data = Jsonifier()({"input_token_details": counts, "session_token": {"value": secret}})
     assert data["input_token_details"] == Jsonifier()(counts)
     assert data["session_token"] == "[redacted]"
+
+
+@given(
+    contents=st.lists(
+        st.sampled_from(["", SECRET + " "]).flatmap(
+            lambda head: st.text(max_size=30).map(lambda t: head + t)
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    change=st.integers(0, 3),
+)
+def test_any_recorded_request_replays_and_any_change_to_it_is_content(
+    tmp_path_factory, env, contents, change
+):
+    path = tmp_path_factory.mktemp("property") / "c.json"
+    messages = [HumanMessage(c) if i % 2 == 0 else AIMessage(c) for i, c in enumerate(contents)]
+    with Cassette(path, mode=Mode.RECORD) as tape:
+        entry = tape.model_call(Site("a-thread", 1, "", "agent"), request_of(messages, {}), "m")
+        tape.model_replied(entry, AIMessage("the reply"))
+    assert SECRET not in path.read_text()
+    # Another thread id (a new run) at the same place gets the recorded reply.
+    with Cassette(path, mode=Mode.REPLAY) as tape:
+        got = tape.model_call(Site("b-thread", 1, "", "agent"), request_of(messages, {}), "m")
+    assert replay_message(got).content == "the reply"
+
+    index = change % len(messages)
+    changed = list(messages)
+    changed[index] = type(messages[index])(str(messages[index].content) + "!")
+    with pytest.raises(CassetteDivergence) as diverged, Cassette(path, mode=Mode.REPLAY) as tape:
+        tape.model_call(Site("c-thread", 1, "", "agent"), request_of(changed, {}), "m")
+    assert diverged.value.divergence.kind == DivergenceKind.CONTENT
+    assert diverged.value.divergence.detail.startswith(
+        f"the model was asked something else: message {index + 1}"
+    )
