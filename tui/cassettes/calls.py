@@ -127,7 +127,14 @@ def _short(value: Any, limit: int = 160) -> str:
 
 
 def reply_data(message: BaseMessage) -> dict[str, Any]:
-    return message_to_dict(message)
+    """A message as the file keeps it: fields left at their defaults are left out
+    (reading it back restores them), so a cassette stays short enough to review."""
+    data = message_to_dict(message)
+    fields = data["data"]
+    data["data"] = {
+        k: v for k, v in fields.items() if k in ("content", "type") or v not in (None, [], {}, "")
+    }
+    return data
 
 
 def reply_message(data: dict[str, Any]) -> BaseMessage:
@@ -135,7 +142,7 @@ def reply_message(data: dict[str, Any]) -> BaseMessage:
 
 
 def chunk_data(chunk: ChatGenerationChunk) -> dict[str, Any]:
-    return message_to_dict(chunk.message)
+    return reply_data(chunk.message)
 
 
 def replay_chunks(entry: dict[str, Any]) -> list[ChatGenerationChunk]:

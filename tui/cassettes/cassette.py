@@ -166,9 +166,7 @@ class Cassette:
             }
         )
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(
-            json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        self.path.write_text(_readable_json(data) + "\n", encoding="utf-8")
 
     @property
     def calls(self) -> list[dict[str, Any]]:
@@ -397,6 +395,23 @@ class Cassette:
                 f"this run ended; the recording went on to run {first['node']} "
                 f"({len(left)} more task{'s' if len(left) != 1 else ''})",
             )
+
+
+def _readable_json(value: Any, depth: int = 0) -> str:
+    """JSON for a reviewer: short containers on one line, the rest one item a line,
+    down to a call's parts (a streamed chunk is one line)."""
+    compact = json.dumps(value, ensure_ascii=False)
+    if depth >= 4 or len(compact) <= 100 or not isinstance(value, dict | list) or not value:
+        return compact
+    pad, inner = " " * depth, " " * (depth + 1)
+    if isinstance(value, dict):
+        items = [
+            f"{inner}{json.dumps(k, ensure_ascii=False)}: {_readable_json(v, depth + 1)}"
+            for k, v in value.items()
+        ]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    items = [f"{inner}{_readable_json(v, depth + 1)}" for v in value]
+    return "[\n" + ",\n".join(items) + f"\n{pad}]"
 
 
 def _check_writable(path: Path) -> None:
