@@ -19,9 +19,10 @@ from textual.pilot import Pilot
 
 from tui.app.app import DebuggerApp
 from tui.engine.events import Event
-from tui.testing.trace import last_events_text
+from tui.testing.trace import last_events_text, tool_calls_in
 
 DEFAULT_TIMEOUT = 30.0
+_TOOL_CALL_KINDS = frozenset({"task_started", "update"})
 
 
 class RunWatch:
@@ -128,14 +129,12 @@ async def wait_node(pilot: Pilot, node: str, timeout: float = DEFAULT_TIMEOUT) -
 
 async def wait_tool(pilot: Pilot, name: str, timeout: float = DEFAULT_TIMEOUT) -> None:
     """Until a model has called tool ``name`` (its call is complete in an update)."""
-    from tui.testing.trace import Trace
-
     app = _app(pilot)
     watch = watch_of(app)
 
     def called() -> bool:
-        events = watch.snapshot()
-        return any(c.name == name for c in Trace(app.source.name, events).tool_calls)
+        events = [e.to_dict() for e in watch.snapshot() if e.kind in _TOOL_CALL_KINDS]
+        return any(call.name == name for call in tool_calls_in(events))
 
     await wait_until(pilot, called, timeout, f"a call of tool {name}")
     await settle(pilot)

@@ -97,17 +97,7 @@ class Trace:
     @property
     def tool_calls(self) -> list[ToolCall]:
         """The tool calls the models made, in order."""
-        calls = []
-        step_of = _steps_by_node(self.raw)
-        for e in self.raw:
-            if e["kind"] != "update":
-                continue
-            for message in _messages_in(e["update"]):
-                for call in message.get("tool_calls") or []:
-                    calls.append(
-                        ToolCall(call.get("name"), call.get("args"), e["node"], step_of(e))
-                    )
-        return calls
+        return tool_calls_in(self.raw)
 
     @property
     def interrupts(self) -> list[dict[str, Any]]:
@@ -285,6 +275,19 @@ def describe(event: Event) -> str:
 
 
 # -- reading the events ---------------------------------------------------------------
+
+
+def tool_calls_in(events: list[dict[str, Any]]) -> list[ToolCall]:
+    """The tool calls in the AI messages of update events (as ``Event.to_dict()``)."""
+    calls = []
+    step_of = _steps_by_node(events)
+    for e in events:
+        if e["kind"] != "update":
+            continue
+        for message in _messages_in(e["update"]):
+            for call in message.get("tool_calls") or []:
+                calls.append(ToolCall(call.get("name"), call.get("args"), e["node"], step_of(e)))
+    return calls
 
 
 def _bare(ns_part: str) -> str:
