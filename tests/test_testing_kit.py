@@ -27,6 +27,7 @@ from tui.testing import (
     wait_done,
     wait_interrupted,
     wait_node,
+    wait_paused,
     wait_tool,
 )
 from tui.testing.placeholders import stabilize
@@ -233,3 +234,47 @@ def test_the_golden_flags_rewrite_the_file_and_a_change_fails_with_its_diff(pyte
     )
     pytester.runpytest_inprocess(*INNER, "--snapshot-update").assert_outcomes(passed=1)
     assert "penguins" in golden.read_text()
+
+
+def test_a_graph_object_gets_its_context_config_and_a_given_chat_model():
+    from dataclasses import dataclass
+
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+    from langgraph.graph import START, MessagesState, StateGraph
+    from langgraph.runtime import Runtime
+
+    from tests.graphs import remembering_chat
+
+    @dataclass
+    class Who:
+        user: str = "nobody"
+
+    def greet(state: MessagesState, runtime: Runtime[Who], config) -> dict:
+        tags = ",".join(config.get("tags") or [])
+        return {"messages": [("ai", f"hello {runtime.context.user} [{tags}]")]}
+
+    builder = StateGraph(MessagesState, context_schema=Who)
+    builder.add_node("greet", greet)
+    builder.add_edge(START, "greet")
+    t = trace(builder, {"messages": []}, context={"user": "ann"}, config={"tags": ["trial"]})
+    assert t.final_state["messages"][-1]["content"] == "hello ann [trial]"
+
+    # A graph taking its model from chat_model() gets the one the test gives.
+    given = FakeListChatModel(responses=["Owls fly at night."])
+    t = trace(remembering_chat, model=given)
+    assert t.final_state["messages"][-1]["content"] == "Owls fly at night."
+
+
+async def test_waits_for_a_breakpoint_then_the_end():
+    app = build_app(REACT, break_before=["tools"])
+    try:
+        async with app.run_test(size=app.terminal_size) as pilot:
+            await wait_paused(pilot)
+            assert app.model.status == "breakpoint"
+            await pilot.press("c")
+            await wait_paused(pilot)
+            app.source.toggle_breakpoint("tools")
+            await pilot.press("c")
+            await wait_done(pilot)
+    finally:
+        app.close_session()
