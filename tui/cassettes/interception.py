@@ -42,7 +42,11 @@ _TOOL_METHODS = ("_run", "_arun")
 _NOT_TOOL_ARGS = frozenset({"run_manager", "config", "callbacks"})
 _WRAPPED = "__langgraph_tui_cassette__"
 
-_inside: contextvars.ContextVar[bool] = contextvars.ContextVar("cassette_inside", default=False)
+# Set while a wrapped call runs its original: a call it makes through another wrapped
+# method of the same kind is part of it. Models and tools apart: a model called by a
+# tool is a call of its own.
+_in_model: contextvars.ContextVar[bool] = contextvars.ContextVar("in_model", default=False)
+_in_tool: contextvars.ContextVar[bool] = contextvars.ContextVar("in_tool", default=False)
 _active: Cassette | None = None
 _lock = threading.Lock()
 _installed = False
@@ -68,8 +72,8 @@ def deactivate(cassette: Cassette) -> None:
             _active = None
 
 
-def _playing() -> Cassette | None:
-    return None if _inside.get() else _active
+def _playing(inside: contextvars.ContextVar[bool]) -> Cassette | None:
+    return None if inside.get() else _active
 
 
 # -- installing -------------------------------------------------------------------------
@@ -147,18 +151,18 @@ def _call_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 def _generate(original: Callable[..., ChatResult]) -> Callable[..., ChatResult]:
     def wrapper(self: Any, messages: Any, *args: Any, **kwargs: Any) -> ChatResult:
-        tape = _playing()
+        tape = _playing(_in_model)
         if tape is None:
             return original(self, messages, *args, **kwargs)
         request = request_of(messages, _call_kwargs(kwargs))
         entry = tape.model_call(current_site(), request, _model_name(self))
         if tape.replaying:
             return ChatResult(generations=[ChatGeneration(message=replay_message(entry))])
-        token = _inside.set(True)
+        token = _in_model.set(True)
         try:
             result = original(self, messages, *args, **kwargs)
         finally:
-            _inside.reset(token)
+            _in_model.reset(token)
         tape.model_replied(entry, result.generations[0].message)
         return result
 
@@ -167,18 +171,18 @@ def _generate(original: Callable[..., ChatResult]) -> Callable[..., ChatResult]:
 
 def _agenerate(original: Callable[..., Any]) -> Callable[..., Any]:
     async def wrapper(self: Any, messages: Any, *args: Any, **kwargs: Any) -> ChatResult:
-        tape = _playing()
+        tape = _playing(_in_model)
         if tape is None:
             return await original(self, messages, *args, **kwargs)
         request = request_of(messages, _call_kwargs(kwargs))
         entry = tape.model_call(current_site(), request, _model_name(self))
         if tape.replaying:
             return ChatResult(generations=[ChatGeneration(message=replay_message(entry))])
-        token = _inside.set(True)
+        token = _in_model.set(True)
         try:
             result = await original(self, messages, *args, **kwargs)
         finally:
-            _inside.reset(token)
+            _in_model.reset(token)
         tape.model_replied(entry, result.generations[0].message)
         return result
 
@@ -187,7 +191,7 @@ def _agenerate(original: Callable[..., Any]) -> Callable[..., Any]:
 
 def _stream(original: Callable[..., Iterator[ChatGenerationChunk]]) -> Callable[..., Any]:
     def wrapper(self: Any, messages: Any, *args: Any, **kwargs: Any) -> Any:
-        tape = _playing()
+        tape = _playing(_in_model)
         if tape is None:
             yield from original(self, messages, *args, **kwargs)
             return
@@ -197,13 +201,13 @@ def _stream(original: Callable[..., Iterator[ChatGenerationChunk]]) -> Callable[
             yield from replay_chunks(entry)
             return
         chunks: list[dict[str, Any]] = []
-        token = _inside.set(True)
+        token = _in_model.set(True)
         try:
             for chunk in original(self, messages, *args, **kwargs):
                 chunks.append(chunk_data(chunk))  # before LangChain sets its run's id
                 yield chunk
         finally:
-            _inside.reset(token)
+            _in_model.reset(token)
             tape.model_streamed(entry, chunks)
 
     return wrapper
@@ -211,7 +215,7 @@ def _stream(original: Callable[..., Iterator[ChatGenerationChunk]]) -> Callable[
 
 def _astream(original: Callable[..., AsyncIterator[ChatGenerationChunk]]) -> Callable[..., Any]:
     async def wrapper(self: Any, messages: Any, *args: Any, **kwargs: Any) -> Any:
-        tape = _playing()
+        tape = _playing(_in_model)
         if tape is None:
             async for chunk in original(self, messages, *args, **kwargs):
                 yield chunk
@@ -223,13 +227,13 @@ def _astream(original: Callable[..., AsyncIterator[ChatGenerationChunk]]) -> Cal
                 yield chunk
             return
         chunks: list[dict[str, Any]] = []
-        token = _inside.set(True)
+        token = _in_model.set(True)
         try:
             async for chunk in original(self, messages, *args, **kwargs):
                 chunks.append(chunk_data(chunk))  # before LangChain sets its run's id
                 yield chunk
         finally:
-            _inside.reset(token)
+            _in_model.reset(token)
             tape.model_streamed(entry, chunks)
 
     return wrapper
@@ -245,17 +249,17 @@ def _tool_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
 
 def _run(original: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        tape = _playing()
+        tape = _playing(_in_tool)
         if tape is None or not tape.tools:
             return original(self, *args, **kwargs)
         entry = tape.tool_call(current_site(), self.name, _tool_args(args, kwargs))
         if tape.replaying and entry.get("replayable"):
             return tape.tool_output(entry)
-        token = _inside.set(True)
+        token = _in_tool.set(True)
         try:
             output = original(self, *args, **kwargs)
         finally:
-            _inside.reset(token)
+            _in_tool.reset(token)
         tape.tool_returned(entry, output)
         return output
 
@@ -264,17 +268,17 @@ def _run(original: Callable[..., Any]) -> Callable[..., Any]:
 
 def _arun(original: Callable[..., Any]) -> Callable[..., Any]:
     async def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        tape = _playing()
+        tape = _playing(_in_tool)
         if tape is None or not tape.tools:
             return await original(self, *args, **kwargs)
         entry = tape.tool_call(current_site(), self.name, _tool_args(args, kwargs))
         if tape.replaying and entry.get("replayable"):
             return tape.tool_output(entry)
-        token = _inside.set(True)
+        token = _in_tool.set(True)
         try:
             output = await original(self, *args, **kwargs)
         finally:
-            _inside.reset(token)
+            _in_tool.reset(token)
         tape.tool_returned(entry, output)
         return output
 
