@@ -27,7 +27,7 @@ from tui.testing.sessions import (
     GraphLike,
     ModelLike,
     open_graph_session,
-    test_thread_id,
+    thread_id_for_test,
 )
 
 DEFAULT_SIZE = (120, 36)
@@ -77,13 +77,13 @@ def build_app(
     ``tui.providers.chat_model()``. ``context`` and ``config`` are the run's
     runtime context and ``RunnableConfig``, as ``--context`` and ``--config``
     give them. The clock is frozen, and the thread id (shown on screen) is the
-    running test's own (``test_thread_id``) unless ``thread_id`` is given."""
+    running test's own (``thread_id_for_test``) unless ``thread_id`` is given."""
     session = open_graph_session(
         graph,
         model=model,
         context=context,
         config=config,
-        thread_id=thread_id or test_thread_id(),
+        thread_id=thread_id or thread_id_for_test(),
         break_before=break_before,
         break_after=break_after,
         recursion_limit=recursion_limit,

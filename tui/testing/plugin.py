@@ -130,11 +130,11 @@ def tui_snapshot(
 @pytest.fixture
 def tui_trace() -> Callable[..., Any]:
     """``tui_trace(graph, input=..., **options)`` -> a ``Trace``; see ``trace``."""
-    from tui.testing.sessions import test_thread_id
+    from tui.testing.sessions import thread_id_for_test
     from tui.testing.trace import trace
 
     def run(graph: Any, *args: Any, **options: Any) -> Any:
-        options.setdefault("thread_id", test_thread_id())
+        options.setdefault("thread_id", thread_id_for_test())
         return trace(graph, *args, **options)
 
     return run

@@ -73,7 +73,7 @@ def fresh_thread_id() -> str:
 _per_test: dict[str, int] = {}
 
 
-def test_thread_id() -> str:
+def thread_id_for_test() -> str:
     """A thread id of the running test's own, the same on every run of it (the
     screen shows it): each test gets its own threads, so a graph compiled with its
     own checkpointer never continues another test's conversation; a second app or
@@ -153,6 +153,6 @@ __all__ = [
     "fresh_thread_id",
     "open_graph_session",
     "reset_model",
-    "test_thread_id",
+    "thread_id_for_test",
     "use_model",
 ]
