@@ -107,6 +107,16 @@ def test_a_changed_edge_is_reported_as_routing_where_it_happened(recorded, env):
     assert str(divergence) == "routing: step 3: this run ran summarize; the recording ran agent"
 
 
+def test_a_run_that_ends_early_is_reported_as_routing(recorded, env):
+    path, base_url, *_ = recorded
+    ends_after_tools = cassette_agent.make(base_url, tools_then="__end__")
+    with pytest.raises(CassetteDivergence) as diverged:
+        trace(ends_after_tools, cassette_agent.INPUT, cassette=Cassette(path, mode=Mode.REPLAY))
+    assert str(diverged.value.divergence) == (
+        "routing: step 3: this run ended; the recording went on to run agent (2 more tasks)"
+    )
+
+
 def test_another_prompt_is_reported_as_content(recorded, env):
     path, base_url, *_ = recorded
     other = {"messages": [{"role": "user", "content": "Weather in Bergen?"}]}

@@ -130,7 +130,7 @@ class Cassette:
         self._jsonify = Jsonifier(self._redactor or Redactor.from_env())
         self._graph = session.name if session is not None else self._graph
         if session is not None:
-            session.add_listener(self._on_event)
+            session.add_listener(lambda event: self._on_event(event, session))
 
     def _load(self) -> None:
         if not self.path.exists():
@@ -330,9 +330,8 @@ class Cassette:
 
     # -- the path (from the session's events) -------------------------------------------
 
-    def _on_event(self, event: Event) -> None:
-        session = self._session
-        if session is None:  # this cassette stopped playing
+    def _on_event(self, event: Event, session: Session) -> None:
+        if session is not self._session:  # a session this cassette no longer plays for
             return
         with self._lock:
             if isinstance(event, RunStarted):
@@ -366,7 +365,7 @@ class Cassette:
         recorded_nodes = sorted(
             {
                 str(p["node"])
-                for i, p in enumerate(self._path)
+                for p in self._path
                 if p.get("thread") == task["thread"]
                 and p.get("step") == task["step"]
                 and p.get("ns") == task["ns"]
