@@ -9,15 +9,16 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 
 from tests.fakes.cli import headless, isolate_client_env, run_cli_here
 from tests.fakes.http_base import Reply, ToolCall, tokens
 from tests.fakes.openai_server import FakeOpenAI
 from tests.graphs import cassette_agent
 from tui.cassettes import Cassette, CassetteDivergence, CassetteError, DivergenceKind, Mode
-from tui.cassettes.calls import Site, replay_message, request_of
+from tui.cassettes.calls import Site, replay_message, reply_data, request_of
 from tui.engine.jsonify import Jsonifier
+from tui.engine.redaction import Redactor
 from tui.testing import assert_path, assert_tool_called, trace
 
 SECRET = "dpl-7f3a9c2e4b1d8e6f"
@@ -250,3 +251,21 @@ def test_any_recorded_request_replays_and_any_change_to_it_is_content(
     assert diverged.value.divergence.detail.startswith(
         f"the model was asked something else: message {index + 1}"
     )
+
+
+@given(cut=st.integers(1, len(SECRET) - 1), before=st.text(max_size=8), after=st.text(max_size=8))
+def test_a_secret_streamed_in_two_halves_never_reaches_the_cassette(
+    tmp_path_factory, env, cut, before, after
+):
+    path = tmp_path_factory.mktemp("split") / "c.json"
+    pieces = [before + SECRET[:cut], SECRET[cut:] + after]
+    chunks = [reply_data(AIMessageChunk(content=piece)) for piece in pieces]
+    with Cassette(path, mode=Mode.RECORD) as tape:
+        entry = tape.model_call(
+            Site("t", 1, "", "agent"), request_of([HumanMessage("hi")], {}), "m"
+        )
+        tape.model_streamed(entry, chunks)
+    assert SECRET not in path.read_text()
+    with Cassette(path, mode=Mode.REPLAY) as tape:
+        got = tape.model_call(Site("t", 1, "", "agent"), request_of([HumanMessage("hi")], {}), "m")
+    assert replay_message(got).content == Redactor([SECRET]).scrub(before + SECRET + after)

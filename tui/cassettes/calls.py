@@ -171,6 +171,14 @@ def replay_chunks(entry: dict[str, Any]) -> list[ChatGenerationChunk]:
     return [ChatGenerationChunk(message=chunk)]
 
 
+def merge_chunks(chunks: list[dict[str, Any]]) -> dict[str, Any]:
+    """Recorded chunks as one chunk holding all of them."""
+    merged = _chunk(reply_message(chunks[0]))
+    for data in chunks[1:]:
+        merged = merged + _chunk(reply_message(data))
+    return reply_data(merged)
+
+
 def _chunk(message: BaseMessage) -> BaseMessageChunk:
     if isinstance(message, BaseMessageChunk):
         return message

@@ -29,7 +29,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 
 from tui.cassettes import interception
-from tui.cassettes.calls import Site, bare_ns, first_difference, reply_data
+from tui.cassettes.calls import Site, bare_ns, first_difference, merge_chunks, reply_data
 from tui.cassettes.divergence import (
     CassetteDivergence,
     CassetteError,
@@ -38,7 +38,7 @@ from tui.cassettes.divergence import (
 )
 from tui.engine.events import Event, RunFinished, RunStarted, TaskStarted
 from tui.engine.jsonify import Jsonifier
-from tui.engine.redaction import Redactor
+from tui.engine.redaction import REDACTED, Redactor
 from tui.engine.session import Session
 from tui.engine.status import RunOutcome
 
@@ -156,12 +156,13 @@ class Cassette:
     def save(self) -> None:
         """Write the recording, secrets redacted."""
         redactor = self._redactor or Redactor.from_env()
+        calls = [_whole_if_secret_split(call, redactor) for call in self._calls]
         data = Jsonifier(redactor)(
             {
                 "version": FORMAT_VERSION,
                 "graph": self._graph,
                 "tools": self.tools,
-                "calls": self._calls,
+                "calls": calls,
                 "path": self._path,
             }
         )
@@ -394,6 +395,21 @@ class Cassette:
                 f"this run ended; the recording went on to run {first['node']} "
                 f"({len(left)} more task{'s' if len(left) != 1 else ''})",
             )
+
+
+def _whole_if_secret_split(call: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
+    """A streamed reply whose chunks, put together, hold a secret no single chunk
+    holds (a key streamed in two halves) is kept as one chunk, whole, which the
+    redaction then sees: the replay streams it at once rather than leak it."""
+    chunks = call.get("chunks")
+    if not chunks or not redactor.secrets:
+        return call
+    merged = merge_chunks(chunks)
+    whole = json.dumps(merged, ensure_ascii=False)
+    apart = "".join(json.dumps(chunk, ensure_ascii=False) for chunk in chunks)
+    if redactor.scrub(whole).count(REDACTED) <= redactor.scrub(apart).count(REDACTED):
+        return call
+    return {**call, "chunks": [merged]}
 
 
 def _readable_json(value: Any, depth: int = 0) -> str:
