@@ -387,48 +387,60 @@ def _state_lines(values: Any) -> list[str]:
     return lines
 
 
+@dataclass
+class _Task:
+    """A task in the golden text: its header, then its lines and subgraph tasks."""
+
+    step: int
+    node: str
+    lines: list[Any]  # text, and the _Task of each subgraph task it ran
+
+
 def _render(events: list[dict[str, Any]]) -> list[str]:
-    """The golden text. Parallel tasks of a step are sorted by node and content, as
-    the scheduler's order is not the graph's."""
-    items: list[Any] = []  # plain lines, and tasks: ((step, ns, node), lines)
-    open_task: dict[str, list[str]] = {}
-    lines: list[str] | None
+    """The golden text. A subgraph's tasks come under the task that ran it, before
+    its result; parallel tasks of a step are sorted by node and content, as the
+    scheduler's order is not the graph's."""
+    items: list[Any] = []  # text, and root tasks
+    tasks: dict[str, _Task] = {}
     # Tasks of a node waiting for their update, oldest first: parallel tasks of one
     # node (Send workers) each get their own.
-    waiting: dict[tuple[tuple[str, ...], str], list[list[str]]] = {}
-    latest: dict[tuple[tuple[str, ...], str], list[str]] = {}
+    waiting: dict[tuple[tuple[str, ...], str], list[_Task]] = {}
+    latest: dict[tuple[tuple[str, ...], str], _Task] = {}
+    task: _Task | None
     for e in events:
         kind = e["kind"]
         ns = tuple(e.get("ns") or ())
-        where = " › ".join(_bare(n) for n in ns)
         indent = "  " * (len(ns) + 1)
         if kind == "run_started":
             items.append(f"run {e['graph']} · input {_json(e['input'])}")
         elif kind == "task_started" and not e["node"].startswith("__"):
-            prefix = f"{where} › " if where else ""
-            task = [f"{'  ' * len(ns)}step {e['step']} · {prefix}{e['node']}"]
-            items.append(((e["step"], ns, e["node"]), task))
-            open_task[e["task_id"]] = task
+            where = "".join(f"{_bare(n)} › " for n in ns)
+            task = _Task(
+                e["step"], e["node"], [f"{'  ' * len(ns)}step {e['step']} · {where}{e['node']}"]
+            )
+            parent = tasks.get(ns[-1].partition(":")[2]) if ns else None
+            (parent.lines if parent is not None else items).append(task)
+            tasks[e["task_id"]] = task
             waiting.setdefault((ns, e["node"]), []).append(task)
             latest[(ns, e["node"])] = task
         elif kind == "update":
             queue = waiting.get((ns, e["node"]))
-            lines = queue.pop(0) if queue else latest.get((ns, e["node"]))
-            if lines is not None:
-                lines.extend(_update_lines(e["update"], indent))
+            task = queue.pop(0) if queue else latest.get((ns, e["node"]))
+            if task is not None:
+                task.lines.extend(_update_lines(e["update"], indent))
         elif kind == "task_finished":
-            lines = open_task.pop(e["task_id"], None)
-            if lines is not None and e["status"] != "ok":
+            task = tasks.get(e["task_id"])
+            if task is not None and e["status"] != "ok":
                 # No update follows a task that did not finish.
                 queue = waiting.get((ns, e["node"])) or []
-                if lines in queue:
-                    queue.remove(lines)
+                if task in queue:
+                    queue.remove(task)
                 if e["status"] != "interrupted":
-                    lines.append(f"{indent}✗ {e['status']}: {e.get('error') or ''}".rstrip())
+                    task.lines.append(f"{indent}✗ {e['status']}: {e.get('error') or ''}".rstrip())
         elif kind == "custom":
-            lines = latest.get((ns, e.get("node") or ""))
-            if lines is not None:
-                lines.append(f"{indent}custom: {_json(e['data'])}")
+            task = latest.get((ns, e.get("node") or ""))
+            if task is not None:
+                task.lines.append(f"{indent}custom: {_json(e['data'])}")
         elif kind == "store":
             verb = "deleted" if e["value"] is None else f"= {_json(e['value'])}"
             items.append(f"  store {'/'.join(e['namespace'])}/{e['key']} {verb}")
@@ -455,10 +467,11 @@ def _render(events: list[dict[str, Any]]) -> list[str]:
 
 def _flatten(items: list[Any]) -> list[str]:
     out: list[str] = []
-    group: list[tuple[tuple[Any, ...], list[str]]] = []
+    group: list[tuple[str, list[str]]] = []  # parallel tasks of one step: (node, lines)
+    step: int | None = None
 
     def flush() -> None:
-        for _, lines in sorted(group, key=lambda task: (task[0][2], task[1])):
+        for _, lines in sorted(group):
             out.extend(lines)
         group.clear()
 
@@ -467,8 +480,9 @@ def _flatten(items: list[Any]) -> list[str]:
             flush()
             out.append(item)
             continue
-        if group and group[-1][0][:2] != item[0][:2]:
+        if group and item.step != step:
             flush()
-        group.append(item)
+        step = item.step
+        group.append((item.node, _flatten(item.lines)))
     flush()
     return out
