@@ -63,6 +63,16 @@ def test_two_runs_give_the_same_trace(tui_trace):
     ]
 
 
+def test_subgraph_tasks_sit_under_their_parent_and_parallel_tasks_in_a_stable_order(tui_trace):
+    lines = tui_trace(str(SAMPLES / "research_subgraph.py")).text.splitlines()
+    at = lines.index("step 2 · research")
+    assert lines[at + 1] == "  step 1 · research › search"
+    assert lines[at + 3] == "  step 2 · research › summarize"
+    assert lines[at + 5].startswith("  topic = ")  # the parent's own result, after
+    fan_out = [tui_trace(str(SAMPLES / "map_reduce.py")).text for _ in range(2)]
+    assert fan_out[0] == fan_out[1] and fan_out[0].count("step 2 · write_joke") == 3
+
+
 _ID = st.uuids().map(str) | st.text("0123456789abcdef", min_size=32, max_size=32)
 
 
