@@ -269,3 +269,17 @@ def test_a_secret_streamed_in_two_halves_never_reaches_the_cassette(
     with Cassette(path, mode=Mode.REPLAY) as tape:
         got = tape.model_call(Site("t", 1, "", "agent"), request_of([HumanMessage("hi")], {}), "m")
     assert replay_message(got).content == Redactor([SECRET]).scrub(before + SECRET + after)
+
+
+def test_a_failed_call_is_recorded_and_replays_as_the_same_failure(tmp_path, monkeypatch):
+    isolate_client_env(monkeypatch)
+    path = tmp_path / "failing.json"
+    broken = Reply(tokens=tokens("Why did the"), die_after=2)
+    with FakeOpenAI(broken) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        live = trace("sample_graphs/joke.py", model="openai:fake", cassette=Cassette(path))
+    assert live.outcome == "failed"
+    replay = trace("sample_graphs/joke.py", model="openai:fake", cassette=Cassette(path))
+    assert replay.outcome == "failed"
+    assert replay.error.startswith("RecordedFailure: the recorded call failed: ")
+    assert live.error.split(": ", 1)[0] in replay.error  # the original error's type

@@ -145,11 +145,27 @@ def chunk_data(chunk: ChatGenerationChunk) -> dict[str, Any]:
     return reply_data(chunk.message)
 
 
+class RecordedFailure(RuntimeError):
+    """The recorded call failed (or was cut short): its replay fails the same way."""
+
+
+def raise_recorded_failure(entry: dict[str, Any]) -> None:
+    """Raise what the recorded call ended with, if it did not end with a reply."""
+    if entry.get("error"):
+        raise RecordedFailure(f"the recorded call failed: {entry['error']}")
+    if entry.get("reply") is None and entry.get("chunks") is None:
+        raise RecordedFailure("the recorded call has no reply: it was cut short")
+
+
 def replay_chunks(entry: dict[str, Any]) -> list[ChatGenerationChunk]:
-    """The recorded stream, chunk by chunk; a reply recorded whole streams as one
+    """The recorded stream, chunk by chunk (up to a recorded failure, which
+    ``raise_recorded_failure`` then raises); a reply recorded whole streams as one
     chunk holding all of it."""
-    if entry.get("chunks"):
-        return [ChatGenerationChunk(message=_chunk(reply_message(c))) for c in entry["chunks"]]
+    if entry.get("chunks") is not None or entry.get("error"):
+        return [
+            ChatGenerationChunk(message=_chunk(reply_message(c))) for c in entry.get("chunks") or []
+        ]
+    raise_recorded_failure(entry)
     message = reply_message(entry["reply"])
     chunk = AIMessageChunk(
         content=message.content,
@@ -187,6 +203,8 @@ def _chunk(message: BaseMessage) -> BaseMessageChunk:
 
 def replay_message(entry: dict[str, Any]) -> BaseMessage:
     """The recorded reply as one message (a streamed one merged)."""
+    if entry.get("error") or (entry.get("reply") is None and not entry.get("chunks")):
+        raise_recorded_failure(entry)
     if entry.get("reply") is not None:
         return reply_message(entry["reply"])
     chunks = replay_chunks(entry)

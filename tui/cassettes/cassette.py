@@ -37,7 +37,7 @@ from tui.cassettes.divergence import (
     DivergenceKind,
 )
 from tui.engine.events import Event, RunFinished, RunStarted, TaskStarted
-from tui.engine.jsonify import Jsonifier
+from tui.engine.jsonify import Jsonifier, safe_str
 from tui.engine.redaction import REDACTED, Redactor
 from tui.engine.session import Session
 from tui.engine.status import RunOutcome
@@ -269,6 +269,10 @@ class Cassette:
     def model_replied(self, entry: dict[str, Any], message: BaseMessage) -> None:
         with self._lock:
             entry["reply"] = reply_data(message)
+
+    def model_failed(self, entry: dict[str, Any], exc: BaseException) -> None:
+        with self._lock:
+            entry["error"] = f"{type(exc).__name__}: {safe_str(exc)}"
 
     def model_streamed(self, entry: dict[str, Any], chunks: list[dict[str, Any]]) -> None:
         with self._lock:

@@ -29,6 +29,7 @@ from langchain_core.tools import BaseTool
 from tui.cassettes.calls import (
     chunk_data,
     current_site,
+    raise_recorded_failure,
     replay_chunks,
     replay_message,
     request_of,
@@ -161,6 +162,9 @@ def _generate(original: Callable[..., ChatResult]) -> Callable[..., ChatResult]:
         token = _in_model.set(True)
         try:
             result = original(self, messages, *args, **kwargs)
+        except Exception as exc:
+            tape.model_failed(entry, exc)
+            raise
         finally:
             _in_model.reset(token)
         tape.model_replied(entry, result.generations[0].message)
@@ -181,6 +185,9 @@ def _agenerate(original: Callable[..., Any]) -> Callable[..., Any]:
         token = _in_model.set(True)
         try:
             result = await original(self, messages, *args, **kwargs)
+        except Exception as exc:
+            tape.model_failed(entry, exc)
+            raise
         finally:
             _in_model.reset(token)
         tape.model_replied(entry, result.generations[0].message)
@@ -199,6 +206,7 @@ def _stream(original: Callable[..., Iterator[ChatGenerationChunk]]) -> Callable[
         entry = tape.model_call(current_site(), request, _model_name(self))
         if tape.replaying:
             yield from replay_chunks(entry)
+            raise_recorded_failure(entry)
             return
         chunks: list[dict[str, Any]] = []
         token = _in_model.set(True)
@@ -206,6 +214,9 @@ def _stream(original: Callable[..., Iterator[ChatGenerationChunk]]) -> Callable[
             for chunk in original(self, messages, *args, **kwargs):
                 chunks.append(chunk_data(chunk))  # before LangChain sets its run's id
                 yield chunk
+        except Exception as exc:
+            tape.model_failed(entry, exc)
+            raise
         finally:
             _in_model.reset(token)
             tape.model_streamed(entry, chunks)
@@ -225,6 +236,7 @@ def _astream(original: Callable[..., AsyncIterator[ChatGenerationChunk]]) -> Cal
         if tape.replaying:
             for chunk in replay_chunks(entry):
                 yield chunk
+            raise_recorded_failure(entry)
             return
         chunks: list[dict[str, Any]] = []
         token = _in_model.set(True)
@@ -232,6 +244,9 @@ def _astream(original: Callable[..., AsyncIterator[ChatGenerationChunk]]) -> Cal
             async for chunk in original(self, messages, *args, **kwargs):
                 chunks.append(chunk_data(chunk))  # before LangChain sets its run's id
                 yield chunk
+        except Exception as exc:
+            tape.model_failed(entry, exc)
+            raise
         finally:
             _in_model.reset(token)
             tape.model_streamed(entry, chunks)
