@@ -34,3 +34,5 @@ class RunSpec:
     """``--as-node``: the node the edit is made as (what runs next follows from it)."""
     model_given: bool = False
     """``--model`` was given (not the default): worth a word when the graph ignores it."""
+    cassette: str | None = None
+    """``--cassette FILE``: record the model calls, or replay them when FILE exists."""

@@ -8,6 +8,7 @@ import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from tui.cli import cassette_option
 from tui.cli.arguments import add_model_options, parse_json_arg, split_nodes
 from tui.cli.errors import UsageError, print_error
 from tui.cli.exit_codes import EXIT_USAGE
@@ -81,6 +82,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     run.add_argument("--as-node", metavar="NODE", help="with --update: make the edit as NODE")
     run.add_argument("--verbose", action="store_true", help="show tracebacks for load errors")
+    cassette_option.add_argument(run)
 
 
 def run_spec_from_args(args: argparse.Namespace) -> RunSpec:
@@ -127,6 +129,7 @@ def run_spec_from_args(args: argparse.Namespace) -> RunSpec:
         from_checkpoint=args.from_checkpoint,
         update=_json_object(args, "update") if args.update is not None else None,
         as_node=args.as_node,
+        cassette=args.cassette,
     )
 
 
@@ -222,7 +225,9 @@ def _with_session(spec: RunSpec, use: Callable[[Session, LoadedGraph], int]) -> 
         return EXIT_USAGE
     try:
         _check_breakpoints(session, spec.interrupt_before + spec.interrupt_after)
-        return use(session, loaded)
+        return cassette_option.run_with_cassette(
+            spec.cassette, session, lambda: use(session, loaded)
+        )
     finally:
         session.close()
 
