@@ -207,6 +207,12 @@ def test_an_edit_keeps_untouched_objects_and_builds_new_messages_among_messages(
     assert isinstance(added, AIMessage) and added.content == "new"
     with pytest.raises(EditRefused, match="not a message type"):
         changed_values(values, shown, {"messages": [*shown["messages"], {"type": "robot"}]})
+    # A field deleted from a message is gone from it, not kept behind the user's back.
+    called = AIMessage("", tool_calls=[{"name": "f", "args": {}, "id": "c1"}], id="3")
+    shown = Jsonifier()({"messages": [called]})
+    bare = {k: v for k, v in shown["messages"][0].items() if k != "tool_calls"}
+    (message,) = changed_values({"messages": [called]}, shown, {"messages": [bare]})["messages"]
+    assert message.tool_calls == [] and message.id == "3"
 
 
 def test_created_at_reads_the_uuid6_time():

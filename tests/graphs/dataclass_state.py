@@ -4,7 +4,7 @@ import operator
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from langgraph.graph import END, START, StateGraph
+from tests.graphs.two_steps import two_steps
 
 
 @dataclass
@@ -13,20 +13,5 @@ class State:
     count: int = 0
 
 
-def first(state: State) -> dict:
-    return {"items": ["first"], "count": state.count + 1}
-
-
-async def second(state: State) -> dict:
-    return {"items": [f"second saw {state.count}"], "count": state.count * 10}
-
-
-builder = StateGraph(State)
-builder.add_node("first", first)
-builder.add_node("second", second)
-builder.add_edge(START, "first")
-builder.add_edge("first", "second")
-builder.add_edge("second", END)
-graph = builder.compile()
-
+graph = two_steps(State)
 default_input = {"count": 1}

@@ -73,6 +73,8 @@ def _laid_over(original: Any, shown: JSON, new: JSON, where: str) -> Any:
         }
         before = original.model_dump()
         shown_fields = shown if isinstance(shown, dict) else {}
+        for name in set(shown_fields) - set(new):
+            before.pop(name, None)  # a field the user deleted: back to its default
         for name, value in fields.items():
             if name in before:
                 fields[name] = _laid_over(
