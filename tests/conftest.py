@@ -72,10 +72,14 @@ def open_session():
 def blocking():
     """The graph whose node blocks its event loop until released; released (so the
     abandoned loop ends) when the test is over."""
+    import threading
+
     from tests.graphs import blocking as module
 
-    module.RELEASE.clear()
-    module.LEFT.clear()
+    # Fresh events per test (see the node): a late wake-up from an earlier test's
+    # abandoned loop cannot set this test's.
+    module.RELEASE = threading.Event()
+    module.LEFT = threading.Event()
     yield module
     module.RELEASE.set()
 

@@ -24,8 +24,11 @@ def prepare(state: State) -> State:
 
 
 async def stuck(state: State) -> State:
-    RELEASE.wait(BLOCK_S)  # blocks the event loop: the debugger must stay usable
-    LEFT.set()
+    # The events of the test that started this run: a node an earlier test abandoned
+    # may wake late, and must not signal the next test's.
+    release, left = RELEASE, LEFT
+    release.wait(BLOCK_S)  # blocks the event loop: the debugger must stay usable
+    left.set()
     return {"done": True}
 
 
