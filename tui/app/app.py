@@ -32,6 +32,7 @@ from tui.app.panes.tokens import TokenView
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.interrupt import InterruptScreen
+from tui.app.screens.llm_call import LlmCallScreen
 from tui.app.screens.model_picker import ModelPickerScreen
 from tui.app.screens.node_picker import NodePickerScreen
 from tui.app.screens.run_input import RunInputScreen
@@ -39,7 +40,7 @@ from tui.app.screens.task_detail import TaskDetailScreen
 from tui.app.source import EventSource
 from tui.app.text.notifications import LiteralNotifications
 from tui.app.textual_guards import GuardedCommandPalette
-from tui.app.view.records import LogKind, Part
+from tui.app.view.records import LlmCall, LogKind, Part
 from tui.app.view.run_view import RunView
 from tui.engine.events import Interrupted, Notice, RunFailed
 from tui.engine.no_input import NO_INPUT
@@ -88,6 +89,14 @@ class DebuggerApp(LiteralNotifications, App[int]):
             "Store",
             show=False,
             tooltip="Show the long-term store (or the state again) in the inspector",
+        ),
+        Binding(
+            "v",
+            "inspect_call",
+            "LLM call",
+            show=False,
+            tooltip="Inspect an LLM call: the messages, tools and parameters it was sent, "
+            "and its reply (the selected step's call, else the latest)",
         ),
         Binding("f", "follow", "Follow", tooltip="Follow the token stream on or off"),
         Binding("g", "graph", "Graph", tooltip="Show or hide the graph pane"),
@@ -341,7 +350,10 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self.refresh_bindings()  # `l` (back to live) shows only while pinned
 
     def on_timeline_row_selected(self, message: Timeline.RowSelected) -> None:
-        self.open_screen(TaskDetailScreen(message.row))
+        self.open_screen(TaskDetailScreen(message.row, self.model.llm_calls))
+
+    def on_token_view_call_selected(self, message: TokenView.CallSelected) -> None:
+        self.open_call(message.call)
 
     def on_token_view_follow_changed(self, message: TokenView.FollowChanged) -> None:
         self.status_bar.follow = message.follow
@@ -436,6 +448,27 @@ class DebuggerApp(LiteralNotifications, App[int]):
     def action_graph(self) -> None:
         wide = self.screen.has_class("-wide")
         self.screen.toggle_class("hide-graph" if wide else "show-graph")
+
+    def action_inspect_call(self) -> None:
+        row = self.timeline.selected_row
+        calls = self.model.llm_calls
+        if row is not None and row.calls:
+            self.open_call(row.calls[-1])
+        elif row is not None:
+            # A step without a call of its own (a tools step): the call that led to it.
+            before = [c for c in calls if c.step is not None and c.step <= row.step]
+            self.open_call(before[-1] if before else None)
+        else:
+            self.open_call(None)
+
+    def open_call(self, call: LlmCall | None) -> None:
+        """The LLM call inspector on ``call`` (default: the run's latest call)."""
+        calls = self.model.llm_calls
+        call = call if call is not None else (calls[-1] if calls else None)
+        if call is None:
+            self.notify("no LLM call in this run yet", severity="warning", timeout=3)
+            return
+        self.open_screen(LlmCallScreen(calls, call))
 
     def action_events_filter(self) -> None:
         self.events_pane.cycle_filter()  # the pane's title says which

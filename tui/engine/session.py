@@ -578,7 +578,7 @@ class Session:
             generation = self._bus.generation
             # Bound to the run's generation, so a late callback from an abandoned
             # (blocked) loop is dropped like the rest of that run's events.
-            stats = LlmStatsHandler(lambda e: self._emit(e, generation), self.now)
+            stats = LlmStatsHandler(lambda e: self._emit(e, generation), self.now, self.jsonify)
             watcher = TaskWatcher(lambda task_id, command: self._handed_off(task_id, command))
             run = ActiveRun(
                 control=RunControl(),

@@ -14,7 +14,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.events import MouseScrollDown, MouseScrollUp
+from textual.events import Click, MouseScrollDown, MouseScrollUp
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -143,6 +143,7 @@ class TokenView(ScrollView, can_focus=True):
         Binding("pagedown", "scroll_by(10)", show=False),
         Binding("home", "scroll_to_top", show=False),
         Binding("end", "scroll_to_end", show=False),
+        Binding("enter", "inspect_call", "Inspect call", show=False),
     ]
 
     follow = reactive(True)
@@ -150,6 +151,13 @@ class TokenView(ScrollView, can_focus=True):
     class FollowChanged(Message):
         def __init__(self, follow: bool) -> None:
             self.follow = follow
+            super().__init__()
+
+    class CallSelected(Message):
+        """The user picked an LLM call (a click on its block): inspect it."""
+
+        def __init__(self, call: LlmCall) -> None:
+            self.call = call
             super().__init__()
 
     def __init__(self, model: RunView, **kwargs: Any) -> None:
@@ -240,6 +248,30 @@ class TokenView(ScrollView, can_focus=True):
         if offset >= len(lines):
             return Strip.blank(width)
         return lines[offset].crop(0, width)
+
+    # -- picking a call -----------------------------------------------------------------
+
+    def block_at(self, y: int) -> TokenBlock | None:
+        """The block drawn at content line ``y`` (the blank line after it counts)."""
+        if not self._blocks or y < 0 or y >= self._total:
+            return None
+        return self._blocks[bisect.bisect_right(self._starts, y) - 1]
+
+    def on_click(self, event: Click) -> None:
+        block = self.block_at(event.y + int(self.scroll_offset.y))
+        if block is not None and block.call is not None:
+            self.post_message(self.CallSelected(block.call))
+
+    def action_inspect_call(self) -> None:
+        """The last call whose block starts on screen (else the run's latest)."""
+        bottom = int(self.scroll_offset.y) + self.size.height
+        calls = [
+            block.call
+            for block, start in zip(self._blocks, self._starts, strict=True)
+            if block.call is not None and start < bottom
+        ]
+        if calls:
+            self.post_message(self.CallSelected(calls[-1]))
 
     # -- following ----------------------------------------------------------------------
 

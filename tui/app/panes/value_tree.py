@@ -132,6 +132,14 @@ class ValueTree(Tree[Entry]):
 
     # -- building ---------------------------------------------------------------------
 
+    def label_for(
+        self, key: Any, value: Any, path: tuple[Any, ...], *, changed: bool = False
+    ) -> Text:
+        """A node's label; a tree that knows its value's shape says more."""
+        if is_message(value):
+            return message_label(key, value)
+        return value_label(key, value, changed=changed)
+
     def _add(
         self,
         parent: TreeNode[Entry],
@@ -141,11 +149,7 @@ class ValueTree(Tree[Entry]):
         *,
         changed: bool = False,
     ) -> TreeNode[Entry]:
-        label = (
-            message_label(key, value)
-            if is_message(value)
-            else value_label(key, value, changed=changed)
-        )
+        label = self.label_for(key, value, path, changed=changed)
         entry = Entry(value, path)
         if expandable(value):
             return parent.add(label, data=entry, allow_expand=True)

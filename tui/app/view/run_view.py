@@ -89,6 +89,9 @@ class RunView:
         self._block_by_key: dict[tuple[Any, ...], TokenBlock] = {}
         self._block_by_run: dict[str, TokenBlock] = {}
         self._pending_calls: dict[tuple[Any, ...], collections.deque[TokenBlock]] = {}
+        # Every LLM call of the run, in the order they started (the inspector's list).
+        self.llm_calls: list[LlmCall] = []
+        self._call_by_run: dict[str, LlmCall] = {}
         self.checkpoints: dict[str, CheckpointInfo] = {}
         self.root_checkpoints: list[str] = []
         self.log: list[LogEntry] = []
@@ -257,7 +260,11 @@ class RunView:
             ("llm", e.run_id), e.node or "?", e.ns, row.step if row else None, e.task_id
         )
         block.model, block.waiting = e.model, True
-        block.call = LlmCall(run_id=e.run_id, model=e.model)
+        block.call = self._call_for(e.run_id)
+        call = block.call
+        call.model, call.node, call.ns, call.task_id = e.model, e.node, e.ns, e.task_id
+        call.step, call.started_t = block.step, e.t
+        call.messages, call.tools, call.params = e.messages, e.tools, e.params
         if row is not None:
             row.calls.append(block.call)
         self._block_by_run[e.run_id] = block
@@ -269,14 +276,17 @@ class RunView:
     @_folds(LlmFinished)
     def _on_llm_finished(self, e: LlmFinished) -> None:
         block = self._block_by_run.get(e.run_id)
-        call = (
-            block.call if block is not None and block.call is not None else LlmCall(run_id=e.run_id)
-        )
+        call = self._call_for(e.run_id)
+        if call.node is None:  # its start was not seen (a recording cut short)
+            call.node, call.ns, call.task_id = e.node, e.ns, e.task_id
         call.model, call.status, call.error = e.model, e.status, e.error
+        call.reply, call.finish_reason = e.reply, e.finish_reason
         call.input_tokens, call.output_tokens = e.input_tokens, e.output_tokens
         call.ttft_s, call.tokens_per_s, call.duration_s = e.ttft_s, e.tokens_per_s, e.duration_s
         self.llm_spans.append((e.t - e.duration_s, e.t))
         row = self.tasks.get(e.task_id or "")
+        if call.step is None:
+            call.step = row.step if row is not None else (block.step if block else None)
         if row is not None and call not in row.calls:
             # llm_started comes from a callback and can beat the task's own
             # task_started (still queued in the stream): attach the call now.
@@ -300,6 +310,13 @@ class RunView:
                         queue.remove(block)
             self._touch(block)
         self.dirty |= Part.TASKS | Part.STATUS
+
+    def _call_for(self, run_id: str) -> LlmCall:
+        call = self._call_by_run.get(run_id)
+        if call is None:
+            call = self._call_by_run[run_id] = LlmCall(run_id=run_id, index=len(self.llm_calls) + 1)
+            self.llm_calls.append(call)
+        return call
 
     @_folds(Update)
     def _on_update(self, e: Update) -> None:
