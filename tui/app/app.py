@@ -36,11 +36,12 @@ from tui.app.screens.llm_call import LlmCallScreen
 from tui.app.screens.model_picker import ModelPickerScreen
 from tui.app.screens.node_picker import NodePickerScreen
 from tui.app.screens.run_input import RunInputScreen
+from tui.app.screens.step_diff import StepDiffScreen
 from tui.app.screens.task_detail import TaskDetailScreen
 from tui.app.source import EventSource
 from tui.app.text.notifications import LiteralNotifications
 from tui.app.textual_guards import GuardedCommandPalette
-from tui.app.view.records import LlmCall, LogKind, Part
+from tui.app.view.records import CheckpointInfo, LlmCall, LogKind, Part
 from tui.app.view.run_view import RunView
 from tui.engine.events import Interrupted, Notice, RunFailed
 from tui.engine.no_input import NO_INPUT
@@ -97,6 +98,21 @@ class DebuggerApp(LiteralNotifications, App[int]):
             show=False,
             tooltip="Inspect an LLM call: the messages, tools and parameters it was sent, "
             "and its reply (the selected step's call, else the latest)",
+        ),
+        Binding(
+            "d",
+            "diff",
+            "Diff",
+            show=False,
+            tooltip="What the selected step changed in the state (against the step before, "
+            "or the pinned one)",
+        ),
+        Binding(
+            "D",
+            "pin_diff_base",
+            "Pin diff base",
+            show=False,
+            tooltip="Diff other steps against the selected one (D again unpins)",
         ),
         Binding("f", "follow", "Follow", tooltip="Follow the token stream on or off"),
         Binding("g", "graph", "Graph", tooltip="Show or hide the graph pane"),
@@ -160,6 +176,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self.model.graph = source.name
         self.model.thread_id = source.thread_id
         self._interrupt_open = False
+        self.diff_base: CheckpointInfo | None = None
 
     # -- the app's own safety: one literal path, one way out --------------------------------
 
@@ -469,6 +486,37 @@ class DebuggerApp(LiteralNotifications, App[int]):
             self.notify("no LLM call in this run yet", severity="warning", timeout=3)
             return
         self.open_screen(LlmCallScreen(calls, call))
+
+    def _selected_checkpoint(self) -> CheckpointInfo | None:
+        row = self.timeline.selected_row
+        return self.model.checkpoint_after(row) if row else self.model.latest_checkpoint()
+
+    def action_diff(self) -> None:
+        info = self._selected_checkpoint()
+        if info is None:
+            self.notify("no step has a checkpoint yet", severity="warning", timeout=3)
+            return
+        self.open_screen(StepDiffScreen(self.model.steps_of(info), info, self.diff_base_for))
+
+    def diff_base_for(self, info: CheckpointInfo) -> tuple[CheckpointInfo | None, str]:
+        """What ``info`` is compared with: the pinned step (in the same graph), else
+        the checkpoint before it."""
+        pinned = self.diff_base
+        if pinned is not None and pinned.ns == info.ns and pinned is not info:
+            return pinned, f"pinned step {pinned.step}"
+        parent = self.model.checkpoints.get(info.parent_id or "")
+        if parent is None:
+            return None, "an empty state (no step before it)"
+        return parent, f"step {parent.step}, the one before"
+
+    def action_pin_diff_base(self) -> None:
+        info = self._selected_checkpoint()
+        if info is None or info is self.diff_base:
+            self.diff_base = None
+            self.notify("diffs are against the step before again", timeout=3)
+            return
+        self.diff_base = info
+        self.notify(f"diffs are against step {info.step} now (D again unpins)", timeout=3)
 
     def action_events_filter(self) -> None:
         self.events_pane.cycle_filter()  # the pane's title says which

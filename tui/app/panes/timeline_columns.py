@@ -46,6 +46,7 @@ class Frame:
     span_end: float
     breakpoints: frozenset[str]
     step_label: Callable[[TaskRow], str]
+    changed_nothing: Callable[[TaskRow], bool] = lambda row: False
 
 
 Cell = Callable[[TaskRow, Frame, int], Text]
@@ -67,8 +68,14 @@ def _step(row: TaskRow, frame: Frame, width: int) -> Text:
     return Text(frame.step_label(row).rjust(width - 1) + " ", "dim")
 
 
+UNCHANGED_MARK = ("∅", "dim green")
+"""A step that ran well and left the state as it was."""
+
+
 def _mark(row: TaskRow, frame: Frame, width: int) -> Text:
     mark, style = MARKS.get(row.status, ("·", ""))
+    if row.status == TaskStatus.OK and frame.changed_nothing(row):
+        mark, style = UNCHANGED_MARK
     return Text(mark + " ", style)
 
 

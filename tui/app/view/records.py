@@ -155,6 +155,8 @@ class CheckpointInfo:
     parent_id: str | None
     next: list[str]
     values: Any
+    unchanged: bool = False
+    """The step left the state as its parent checkpoint had it."""
 
 
 @dataclass

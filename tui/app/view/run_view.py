@@ -336,9 +336,19 @@ class RunView:
         if not e.checkpoint_id:
             return
         known = e.checkpoint_id in self.checkpoints
+        parent = self.checkpoints.get(e.parent_id or "")
         self.checkpoints[e.checkpoint_id] = CheckpointInfo(
-            e.checkpoint_id, e.step, e.ns, e.parent_id, list(e.next), e.values
+            e.checkpoint_id,
+            e.step,
+            e.ns,
+            e.parent_id,
+            list(e.next),
+            e.values,
+            # Compared once, here: values of one run share their strings, so this
+            # costs the structure, not the text.
+            unchanged=parent is not None and parent.values == e.values,
         )
+        self.dirty |= Part.TASKS
         if not e.ns:
             if not known:
                 self.root_checkpoints.append(e.checkpoint_id)
@@ -498,6 +508,15 @@ class RunView:
             if info.ns == row.ns and info.step == row.step:
                 best = info
         return best
+
+    def changed_nothing(self, row: TaskRow) -> bool:
+        """The step ``row`` ran in left the state as it was (the timeline marks it)."""
+        info = self.checkpoint_after(row)
+        return info is not None and info.unchanged
+
+    def steps_of(self, info: CheckpointInfo) -> list[CheckpointInfo]:
+        """The checkpoints of ``info``'s graph, in the order they were made."""
+        return [other for other in self.checkpoints.values() if other.ns == info.ns]
 
     def latest_checkpoint(self) -> CheckpointInfo | None:
         return self.checkpoints[self.root_checkpoints[-1]] if self.root_checkpoints else None
