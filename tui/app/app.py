@@ -325,6 +325,8 @@ class DebuggerApp(LiteralNotifications, App[int]):
         bar.rate = model.tokens_per_second(now)
         bar.elapsed = model.elapsed(now)
         bar.follow = self.tokens.follow
+        bar.steps_used, bar.recursion_limit = model.steps_used(), model.recursion_limit
+        bar.input_tokens = tuple(model.input_tokens_per_call())
 
     def _show_live_state(self) -> None:
         info = self.model.latest_checkpoint()

@@ -62,6 +62,8 @@ class RunStarted(Event):
     input: JSON
     stream_modes: list[str]
     model: str | None = None
+    recursion_limit: int | None = None
+    """The most supersteps this run may take before LangGraph stops it."""
 
 
 @_register

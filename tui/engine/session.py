@@ -65,11 +65,13 @@ from tui.engine.events import (
     RunStarted,
     Status,
     StoreChanged,
+    TaskStarted,
 )
 from tui.engine.given_answers import FailedAnswer, failed_answers
 from tui.engine.jsonify import Jsonifier, format_exception, safe_str
 from tui.engine.llm_stats import LlmStatsHandler
 from tui.engine.loop_thread import LoopThread
+from tui.engine.loop_watch import LoopWatch, default_recursion_limit
 from tui.engine.no_input import NO_INPUT
 from tui.engine.normalize import STREAM_MODES, Normalizer
 from tui.engine.ports import ErrorExplainer, GraphOpener, ModelSwitcher, ModelSwitchError
@@ -202,6 +204,8 @@ class Session:
         # Checkpoint events wait here until their checkpoint is saved.
         self._held_checkpoints: dict[str, tuple[Checkpoint, int]] = {}
         self._saved_checkpoints: set[str] = set()
+        self._loop_watch = LoopWatch()
+        self._task_steps: dict[str | None, int | None] = {}
 
     # -- events out -------------------------------------------------------------------
 
@@ -500,12 +504,24 @@ class Session:
                 # The model is known ahead only when the graph follows --model; for a
                 # graph with its own, the calls say which (llm_started.model).
                 model=self.model_label if self.options.model_switcher else None,
+                recursion_limit=self._recursion_limit(),
             )
         )
         for text in self._pending_notices:
             self._emit_current(Notice(level=NoticeLevel.INFO, text=text))
         self._pending_notices.clear()
         self._launch(graph, input, step)
+
+    def _recursion_limit(self) -> int:
+        """The limit the run gets: --recursion-limit, the --config's, the graph's own
+        (``with_config``), else LangGraph's default."""
+        own = (self._user_graph.config or {}).get("recursion_limit")
+        limit = (
+            self.options.recursion_limit
+            or self.options.run_inputs.config.get("recursion_limit")
+            or own
+        )
+        return int(limit) if isinstance(limit, int) and limit > 0 else default_recursion_limit()
 
     async def _rerun(self, input: Any, step: bool) -> None:
         self._require_idle()
@@ -897,10 +913,18 @@ class Session:
     # -- emitting -----------------------------------------------------------------------
 
     def _emit_current(self, event: Event) -> None:
-        self._bus.emit(event)
+        self._emit(event, None)
 
     def _emit(self, event: Event, generation: int | None) -> None:
-        self._bus.emit(event, generation)
+        with self._bus.lock:
+            if generation is not None and generation != self._bus.generation:
+                return  # an abandoned run's (the bus would drop it too)
+            self._bus.emit(event, generation)
+            # Signs of a loop, said right after the event that showed them.
+            if isinstance(event, TaskStarted):
+                self._task_steps[event.task_id] = event.step
+            for notice in self._loop_watch.observe(event, self._task_steps):
+                self._bus.emit(notice, generation)
 
     def _set_status(
         self, status: RunStatus, detail: str = "", generation: int | None = None

@@ -79,6 +79,8 @@ class TaskRow:
     error: str | None = None
     traceback: str | None = None
     calls: list[LlmCall] = field(default_factory=list)
+    run_number: int = 1
+    """How many times its node has run in this run, this one included."""
 
     @property
     def depth(self) -> int:

@@ -107,6 +107,10 @@ class RunView:
         self.last_error: LogEntry | None = None
         # What this run wrote to the long-term store, by (namespace, key); None: deleted.
         self.store_changes: dict[tuple[tuple[str, ...], str], Any] = {}
+        # Loop signals: runs per node, and the recursion budget of this invocation.
+        self.node_runs: collections.Counter[tuple[tuple[str, ...], str]] = collections.Counter()
+        self.recursion_limit: int | None = None
+        self.budget_first_step: int | None = None
         self._recent: collections.deque[tuple[float, int]] = collections.deque()
         self.dirty = Part.ALL
 
@@ -128,6 +132,7 @@ class RunView:
         self.reset()
         self.graph, self.thread_id, self.input = e.graph, e.thread_id, e.input
         self.model_label = e.model
+        self.recursion_limit = e.recursion_limit
         # Set when the graph follows --model: its spec label says more ("ollama:…").
         self.model_from_spec = e.model is not None
         self.started_t = e.t
@@ -155,10 +160,20 @@ class RunView:
                 None,
             )
         else:
+            self.node_runs[(e.ns, e.node)] += 1
             self.tasks[e.task_id] = TaskRow(
-                e.task_id, e.node, e.step, e.ns, e.t, input=e.input, triggers=tuple(e.triggers)
+                e.task_id,
+                e.node,
+                e.step,
+                e.ns,
+                e.t,
+                input=e.input,
+                triggers=tuple(e.triggers),
+                run_number=self.node_runs[(e.ns, e.node)],
             )
             self.task_order.append(e.task_id)
+        if not e.ns and self.budget_first_step is None:
+            self.budget_first_step = e.step
         self.dirty |= Part.TASKS | Part.GRAPH
 
     @_folds(TaskFinished)
@@ -375,6 +390,7 @@ class RunView:
     @_folds(Resumed)
     def _on_resumed(self, e: Resumed) -> None:
         self.interrupts = []
+        self.budget_first_step = None  # each invocation gets the whole limit again
         if e.how == ResumeHow.ANSWER:
             self._control(e.t, "answered the interrupt", e.value)
         else:
@@ -437,6 +453,17 @@ class RunView:
         return entry
 
     # -- derived figures -----------------------------------------------------------------
+
+    def steps_used(self) -> int | None:
+        """Supersteps this invocation has taken (what the recursion limit counts)."""
+        step = self.current_step()
+        if self.budget_first_step is None or step is None:
+            return None
+        return step - self.budget_first_step + 1
+
+    def input_tokens_per_call(self) -> list[int]:
+        """Each finished LLM call's prompt size: a loop's prompt grows turn by turn."""
+        return [c.input_tokens for c in self.llm_calls if c.input_tokens is not None]
 
     def elapsed(self, now: float) -> float:
         if self.started_t is None:
