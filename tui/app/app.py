@@ -36,6 +36,7 @@ from tui.app.screens.llm_call import LlmCallScreen
 from tui.app.screens.model_picker import ModelPickerScreen
 from tui.app.screens.node_picker import NodePickerScreen
 from tui.app.screens.run_input import RunInputScreen
+from tui.app.screens.search import SearchResult, SearchScreen
 from tui.app.screens.step_diff import StepDiffScreen
 from tui.app.screens.task_detail import TaskDetailScreen
 from tui.app.source import EventSource
@@ -43,6 +44,7 @@ from tui.app.text.notifications import LiteralNotifications
 from tui.app.textual_guards import GuardedCommandPalette
 from tui.app.view.records import CheckpointInfo, LlmCall, LogKind, Part
 from tui.app.view.run_view import RunView
+from tui.app.view.search import Hit, HitKind, search
 from tui.engine.events import Interrupted, Notice, RunFailed
 from tui.engine.no_input import NO_INPUT
 from tui.engine.session import SessionError
@@ -114,6 +116,30 @@ class DebuggerApp(LiteralNotifications, App[int]):
             show=False,
             tooltip="Diff other steps against the selected one (D again unpins)",
         ),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            key_display="/",
+            show=False,
+            tooltip="Search the run's tokens, events, state and LLM calls",
+        ),
+        Binding(
+            "right_square_bracket",
+            "search_hit(1)",
+            "Next hit",
+            key_display="]",
+            show=False,
+            tooltip="Go to the next search hit",
+        ),
+        Binding(
+            "left_square_bracket",
+            "search_hit(-1)",
+            "Previous hit",
+            key_display="[",
+            show=False,
+            tooltip="Go to the previous search hit",
+        ),
         Binding("f", "follow", "Follow", tooltip="Follow the token stream on or off"),
         Binding("g", "graph", "Graph", tooltip="Show or hide the graph pane"),
         Binding("e", "events_filter", "Filter", show=False, tooltip="Cycle the events filter"),
@@ -177,6 +203,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self.model.thread_id = source.thread_id
         self._interrupt_open = False
         self.diff_base: CheckpointInfo | None = None
+        self.search_result: SearchResult | None = None
 
     # -- the app's own safety: one literal path, one way out --------------------------------
 
@@ -519,6 +546,59 @@ class DebuggerApp(LiteralNotifications, App[int]):
             return
         self.diff_base = info
         self.notify(f"diffs are against step {info.step} now (D again unpins)", timeout=3)
+
+    def action_search(self) -> None:
+        def searched(result: SearchResult | None) -> None:
+            if result is not None:
+                self.search_result = result
+                self.go_to_hit(result.hits[result.index], result)
+
+        query = self.search_result.query if self.search_result else ""
+        self.open_screen(SearchScreen(lambda text: search(self.model, text), query), searched)
+
+    def action_search_hit(self, delta: int) -> None:
+        result = self.search_result
+        if result is None:
+            self.notify("no search yet: / searches", severity="warning", timeout=3)
+            return
+        # Searched again: the run may have gone on since.
+        result.hits = search(self.model, result.query) or result.hits
+        result.index = (result.index + delta) % len(result.hits)
+        self.go_to_hit(result.hits[result.index], result)
+
+    def go_to_hit(self, hit: Hit, result: SearchResult) -> None:
+        """Select what holds ``hit``: its step in the timeline, and the block, entry,
+        state value or LLM call in its pane."""
+        self.notify(
+            f"hit {result.index + 1} of {len(result.hits)}: {hit.kind} · {hit.where}", timeout=3
+        )
+        if hit.task_id is not None:
+            self._select_task(hit.task_id)
+        if hit.kind == HitKind.TOKENS and hit.block is not None:
+            self.tokens.scroll_to_block(hit.block)
+        elif hit.kind == HitKind.EVENTS and hit.entry is not None:
+            self.events_pane.scroll_to_entry(hit.entry)
+        elif hit.kind == HitKind.STATE and hit.checkpoint is not None:
+            info = hit.checkpoint
+            rows = self.timeline.rows
+            index = next(
+                (i for i, r in enumerate(rows) if r.ns == info.ns and r.step == info.step), -1
+            )
+            if index >= 0:
+                self.timeline.cursor = index
+            latest = self.model.latest_checkpoint()
+            pinned = latest is None or latest.checkpoint_id != info.checkpoint_id
+            self.state_pane.show(info, self.model.parent_values(info), pinned=pinned)
+            self.state_pane.value_tree.reveal(hit.path)
+            self.refresh_bindings()
+        elif hit.kind == HitKind.LLM_CALL and hit.call is not None:
+            self.open_screen(LlmCallScreen(self.model.llm_calls, hit.call, hit.path))
+
+    def _select_task(self, task_id: str) -> None:
+        rows = self.timeline.rows
+        index = next((i for i, r in enumerate(rows) if r.task_id == task_id), -1)
+        if index >= 0:
+            self.timeline.cursor = index
 
     def action_events_filter(self) -> None:
         self.events_pane.cycle_filter()  # the pane's title says which

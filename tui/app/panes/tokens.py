@@ -273,6 +273,15 @@ class TokenView(ScrollView, can_focus=True):
         if calls:
             self.post_message(self.CallSelected(calls[-1]))
 
+    def scroll_to_block(self, block: TokenBlock) -> None:
+        """Stop following and show ``block`` at the top."""
+        self.sync()
+        for candidate, start in zip(self._blocks, self._starts, strict=True):
+            if candidate is block:
+                self.set_follow(False)
+                self.scroll_to(y=start, animate=False, immediate=True)
+                return
+
     # -- following ----------------------------------------------------------------------
 
     def set_follow(self, follow: bool) -> None:

@@ -249,6 +249,23 @@ class ValueTree(Tree[Entry]):
         if target is not None:
             self.move_cursor(target, animate=False)
 
+    def reveal(self, path: tuple[Any, ...]) -> None:
+        """Expand down to the value at ``path`` and put the cursor on it (as far as the
+        shown pages reach)."""
+        self._restore(self._expanded_paths() | {path[:i] for i in range(1, len(path))}, None)
+        # A node gets its line when the tree lays out, after this call.
+        self.call_after_refresh(self._cursor_to, path)
+
+    def _cursor_to(self, path: tuple[Any, ...]) -> None:
+        stack = list(self.root.children)
+        while stack:
+            node = stack.pop()
+            if node.data is not None and node.data.path == path:
+                self.move_cursor(node, animate=False)
+                return
+            if node.is_expanded:
+                stack.extend(node.children)
+
     # -- reading --------------------------------------------------------------------------
 
     def selected_value(self) -> tuple[tuple[Any, ...], Any] | None:

@@ -179,10 +179,15 @@ class LlmCallScreen(Modal[None]):
         Binding("right_square_bracket", "step(1)", "Next call", key_display="]"),
     ]
 
-    def __init__(self, calls: Sequence[LlmCall], call: LlmCall) -> None:
+    def __init__(
+        self, calls: Sequence[LlmCall], call: LlmCall, reveal: tuple[Any, ...] = ()
+    ) -> None:
+        """``reveal``: a path in the call's value to open and put the cursor on (a
+        search hit)."""
         super().__init__()
         self.calls = calls
         self.call = call
+        self.reveal = reveal
         self._seen: tuple[Any, ...] = ()
 
     def compose(self) -> ComposeResult:
@@ -200,7 +205,10 @@ class LlmCallScreen(Modal[None]):
 
     def on_mount(self) -> None:
         self._show(first=True)
-        self.query_one(CallTree).focus()
+        tree = self.query_one(CallTree)
+        if self.reveal:
+            tree.reveal(self.reveal)
+        tree.focus()
         # A call still running gets its reply when it comes (what was sent shows at once).
         self.set_interval(0.25, self._refresh_if_changed)
 
