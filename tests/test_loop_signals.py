@@ -10,7 +10,7 @@ from tests.app_helpers import settle, wait_status
 from tests.fakes.cli import run_cli_here
 from tui.app.app import DebuggerApp
 from tui.app.text.sparkline import BLOCKS, sparkline
-from tui.engine.events import LlmFinished, Notice, RunStarted, TaskStarted
+from tui.engine.events import LlmFinished, Notice, Resumed, RunStarted, TaskStarted
 from tui.engine.loop_watch import LoopWatch, default_recursion_limit, warn_at
 
 LOOP = "tests/graphs/loop_agent.py"
@@ -76,31 +76,40 @@ def test_warn_at_leaves_a_fifth_of_the_budget():
 def test_each_invocation_gets_its_budget_again():
     watch = LoopWatch()
     assert not watch.observe(
-        RunStarted(graph="g", thread_id="t", input=None, stream_modes=[], recursion_limit=5), {}
+        RunStarted(graph="g", thread_id="t", input=None, stream_modes=[], recursion_limit=5)
     )
     said = [
         n
         for step in range(1, 5)
-        for n in watch.observe(TaskStarted(step=step, node="a", task_id=str(step)), {})
+        for n in watch.observe(TaskStarted(step=step, node="a", task_id=str(step)))
     ]
     assert len(said) == 1
     reply = {"content": "", "tool_calls": [{"name": "t", "args": {"a": 1}, "id": "x"}]}
     first = LlmFinished(node="a", task_id="1", run_id="r1", reply=reply)
-    assert not watch.observe(first, {"1": 1})
+    assert not watch.observe(first)
     again = LlmFinished(
         node="a",
         task_id="3",
         run_id="r2",
         reply={**reply, "tool_calls": [{"name": "t", "args": {"a": 1}, "id": "y"}]},
     )
-    assert len(watch.observe(again, {"3": 3})) == 1
+    (repeat,) = watch.observe(again)
+    assert "again at step 3: the same tool call as step 1 before" in repeat.text
     other = LlmFinished(
         node="a",
         task_id="5",
         run_id="r3",
         reply={**reply, "tool_calls": [{"name": "t", "args": {"a": 2}, "id": "z"}]},
     )
-    assert not watch.observe(other, {"5": 5})
+    assert not watch.observe(other)
+    # A resumed invocation counts its own steps from where it starts.
+    watch.observe(Resumed(step=4, next=["a"]))
+    warned = [
+        step
+        for step in range(5, 9)
+        if watch.observe(TaskStarted(step=step, node="a", task_id=f"r{step}"))
+    ]
+    assert warned == [8]
 
 
 @given(st.lists(st.integers(min_value=0, max_value=10**6), max_size=30))

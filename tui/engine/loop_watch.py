@@ -47,20 +47,24 @@ class LoopWatch:
         self._replies: dict[tuple[Any, ...], int | None] = {}
         self._first_step: int | None = None
         self._warned_limit = False
+        # The step each task runs in: an LLM call knows its task, not its step.
+        self._steps: dict[str, int] = {}
 
-    def observe(self, event: Event, steps: dict[str | None, int | None]) -> list[Notice]:
-        """Notices ``event`` calls for. ``steps``: the root step each task id runs in
-        (an LLM call knows its task, not its step)."""
+    def observe(self, event: Event) -> list[Notice]:
+        """The notices ``event`` calls for."""
         if isinstance(event, RunStarted):
             self._tool_calls.clear()
             self._replies.clear()
+            self._steps.clear()
             self._new_budget(event.recursion_limit)
         elif isinstance(event, Resumed):
             self._new_budget(self.limit)  # each invocation gets the whole limit again
-        elif isinstance(event, TaskStarted) and not event.ns:
-            return self._step(event.step)
+        elif isinstance(event, TaskStarted):
+            self._steps[event.task_id] = event.step
+            if not event.ns:
+                return self._step(event.step)
         elif isinstance(event, LlmFinished) and event.reply is not None:
-            return self._reply(event, steps.get(event.task_id))
+            return self._reply(event, self._steps.get(event.task_id or ""))
         return []
 
     def _new_budget(self, limit: int | None) -> None:

@@ -65,7 +65,6 @@ from tui.engine.events import (
     RunStarted,
     Status,
     StoreChanged,
-    TaskStarted,
 )
 from tui.engine.given_answers import FailedAnswer, failed_answers
 from tui.engine.jsonify import Jsonifier, format_exception, safe_str
@@ -205,7 +204,6 @@ class Session:
         self._held_checkpoints: dict[str, tuple[Checkpoint, int]] = {}
         self._saved_checkpoints: set[str] = set()
         self._loop_watch = LoopWatch()
-        self._task_steps: dict[str | None, int | None] = {}
 
     # -- events out -------------------------------------------------------------------
 
@@ -921,9 +919,7 @@ class Session:
                 return  # an abandoned run's (the bus would drop it too)
             self._bus.emit(event, generation)
             # Signs of a loop, said right after the event that showed them.
-            if isinstance(event, TaskStarted):
-                self._task_steps[event.task_id] = event.step
-            for notice in self._loop_watch.observe(event, self._task_steps):
+            for notice in self._loop_watch.observe(event):
                 self._bus.emit(notice, generation)
 
     def _set_status(

@@ -263,7 +263,7 @@ class TokenView(ScrollView, can_focus=True):
             self.post_message(self.CallSelected(block.call))
 
     def action_inspect_call(self) -> None:
-        """The last call whose block starts on screen (else the run's latest)."""
+        """The last call whose block starts above the bottom of the view."""
         bottom = int(self.scroll_offset.y) + self.size.height
         calls = [
             block.call

@@ -94,8 +94,22 @@ def call_summary(call: LlmCall) -> str:
 
 
 def _preview(content: Any) -> str:
+    """A short reading of a message's content or a call's arguments: the text of
+    content blocks, not their JSON (an image block's data would be megabytes)."""
     if isinstance(content, str):
         return content
+    if isinstance(content, list):
+        parts = []
+        for block in content[:8]:
+            if isinstance(block, dict) and isinstance(block.get("text"), str):
+                parts.append(block["text"][: PREVIEW + 1])
+            elif isinstance(block, dict):
+                parts.append(f"[{block.get('type', 'block')}]")
+            else:
+                parts.append(str(block)[: PREVIEW + 1])
+        return " ".join(parts)
+    if content is None:
+        return ""
     return json.dumps(content, ensure_ascii=False, default=repr)
 
 
