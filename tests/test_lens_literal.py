@@ -35,6 +35,7 @@ async def test_inspector_diff_and_search_show_markup_and_escapes_literally(open_
         await wait_modal(pilot, StepDiffScreen)
         diff = app.screen
         assert isinstance(diff, StepDiffScreen)
+        await wait_until(pilot, lambda: diff.ready, what="the diff")
         shown = diff.plain_text()
         assert "[-[bold]not-]{+[link=http://x]y[/link]+}" in shown
         assert '+ reply added: "[bold red]boom[/] then a lone [/ and \\x1b[2J' in shown

@@ -20,6 +20,7 @@ from tui import providers
 from tui.app.app import DebuggerApp
 from tui.app.screens.llm_call import CallTree, LlmCallScreen
 from tui.app.screens.task_detail import TaskDetailScreen
+from tui.app.view.run_view import RunView
 from tui.engine.events import LlmFinished, LlmStarted, event_from_dict
 from tui.engine.jsonify import Jsonifier
 from tui.engine.llm_request import request_messages
@@ -306,3 +307,19 @@ def test_an_llm_event_from_an_older_recording_still_reads():
     assert isinstance(event, LlmStarted) and event.messages == [] and event.tools == []
     done = event_from_dict({**old, "kind": "llm_finished"})
     assert isinstance(done, LlmFinished) and done.reply is None and done.finish_reason is None
+
+
+def test_calls_hold_one_copy_of_the_messages_they_send_again(open_session):
+    """Each call re-sends the history; a recording decodes every copy anew. The view
+    keeps one copy per message, so memory grows with messages, not calls x messages."""
+    session, log = open_session("react_agent")
+    session.start().result(timeout=30)
+    log.finish()
+    decoded = [event_from_dict(json.loads(json.dumps(e.to_dict()))) for e in log.events]
+    view = RunView()
+    view.apply(decoded)
+    first, second, third = view.llm_calls
+    assert second.messages[0] is first.messages[0]  # the system prompt, built per call
+    assert all(a is b for a, b in zip(second.messages, third.messages[:5], strict=True))
+    sent = [e.messages for e in log.of("llm_started")]  # type: ignore[attr-defined]
+    assert [c.messages for c in view.llm_calls] == sent  # still exactly what was sent

@@ -109,6 +109,7 @@ def test_step_diff_of_a_step_that_edits_fields(snap_compare, open_session):
         pilot.app.timeline.cursor = 1
         await pilot.press("d")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, StepDiffScreen))
+        await wait_until(pilot, lambda: pilot.app.screen.ready)
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)

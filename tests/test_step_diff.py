@@ -98,7 +98,10 @@ async def test_the_diff_of_each_step_and_against_a_pinned_one(open_session):
             app.timeline.cursor = index
             await pilot.press("d")
             await wait_modal(pilot, StepDiffScreen)
-            shown = app.screen.plain_text()  # type: ignore[attr-defined]
+            screen = app.screen
+            assert isinstance(screen, StepDiffScreen)
+            await wait_until(pilot, lambda: screen.ready, what="the diff")
+            shown = screen.plain_text()
             await pilot.press("escape")
             await wait_until(pilot, lambda: len(app.screen_stack) == 1)
             return shown
@@ -133,7 +136,9 @@ async def test_the_diff_of_each_step_and_against_a_pinned_one(open_session):
         screen = app.screen
         assert isinstance(screen, StepDiffScreen)
         await pilot.press("right_square_bracket")
+        await wait_until(pilot, lambda: screen.ready and screen.shown.step == 3)
         assert "step 3 against step 2" in screen.plain_text()
         assert "changed nothing" in screen.plain_text()
         await pilot.press("left_square_bracket", "left_square_bracket")
+        await wait_until(pilot, lambda: screen.ready and screen.shown.step == 1)
         assert "step 1 against step 0" in screen.plain_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import threading
+from concurrent.futures import Future
 from typing import TextIO
 
 from tui.cli.errors import UsageError, print_error
@@ -43,7 +44,9 @@ def run_headless(session: Session, spec: RunSpec, writer: JsonlWriter) -> int:
     session.add_listener(writer)
     session.add_listener(watch)
     try:
-        if spec.resume is not NO_INPUT:
+        if spec.from_checkpoint is not None:
+            travel(session, spec).result()
+        elif spec.resume is not NO_INPUT:
             session.answer(spec.resume).result()
         else:
             session.go(spec.input).result()
@@ -60,6 +63,14 @@ def run_headless(session: Session, spec: RunSpec, writer: JsonlWriter) -> int:
     if writer.broken is not None and writer.name == "stdout":
         return _output_gone(session, finished, writer)
     return BY_OUTCOME.get(outcome[-1], EXIT_FAILED) if outcome else EXIT_FAILED
+
+
+def travel(session: Session, spec: RunSpec) -> Future:
+    """``--from``: replay from the checkpoint, or fork it with ``--update``."""
+    assert spec.from_checkpoint is not None
+    if spec.update is not None:
+        return session.fork(spec.from_checkpoint, spec.update, as_node=spec.as_node)
+    return session.replay_from(spec.from_checkpoint)
 
 
 def _cancel(session: Session, finished: threading.Event) -> None:

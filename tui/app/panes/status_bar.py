@@ -62,6 +62,8 @@ class StatusBar(Widget):
     recursion_limit = reactive[int | None](None)
     input_tokens = reactive[tuple[int, ...]](())
     """Each LLM call's input tokens: the prompt growing turn by turn."""
+    player = reactive("")
+    """A recording's player: playing or paused, speed, position."""
 
     def _fields(self) -> list[tuple[int, Text]]:
         """(priority, text) in display order; lower priority is dropped first."""
@@ -94,6 +96,8 @@ class StatusBar(Widget):
         if not self.follow:
             fields.append((8, field(("follow off", "yellow"))))
         fields += self._loop_fields(field)
+        if self.player:
+            fields.append((9, field((self.player, "bold cyan"))))
         return [(priority, text) for priority, text in fields if text.plain.strip()]
 
     def _loop_fields(self, field: Callable[..., Text]) -> list[tuple[int, Text]]:

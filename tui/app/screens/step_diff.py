@@ -4,10 +4,11 @@ step; ``D`` pins the shown step as the base."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -140,15 +141,19 @@ class StepDiffScreen(Modal[None]):
         self,
         steps: list[CheckpointInfo],
         shown: CheckpointInfo,
-        base_for: Callable[[CheckpointInfo], tuple[CheckpointInfo | None, str]],
+        compare: Callable[[CheckpointInfo], Awaitable[tuple[Any, Any, str]]],
     ) -> None:
-        """``steps``: the checkpoints ``[``/``]`` walk; ``base_for``: what a checkpoint
-        is compared with, and how to say it (the step before, or the pinned one)."""
+        """``steps``: the checkpoints ``[``/``]`` walk; ``compare``: a checkpoint's
+        values, those it is compared with (the step before, or the pinned one) and how
+        to say which; older states are read back, so it is awaited."""
         super().__init__()
         self.steps = steps
         self.shown = shown
-        self.base_for = base_for
+        self.compare = compare
         self.changes: list[Change] = []
+        self.against = ""
+        self.ready = False
+        """The diff of ``shown`` is on screen (its states may have been read back)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="step-diff", classes="dialog wide"):
@@ -163,17 +168,32 @@ class StepDiffScreen(Modal[None]):
         self._show()
         self.query_one("#step-diff-body").focus()
 
-    def _show(self) -> None:
-        base, against = self.base_for(self.shown)
-        title = Text(f"Step {self.shown.step}", "bold")
-        where = " › ".join(s.partition(":")[0] for s in self.shown.ns)
+    @work(exclusive=True, group="step-diff")
+    async def _show(self) -> None:
+        self.ready = False
+        shown = self.shown
+        title = Text(f"Step {shown.step}", "bold")
+        where = " › ".join(s.partition(":")[0] for s in shown.ns)
         if where:
             title.append(f" in {one_line(where, 40)}")
-        title.append(f" against {against}", "dim")
-        self.changes = diff_values(base.values if base is not None else {}, self.shown.values)
+        try:
+            before, after, self.against = await self.compare(shown)
+        except Exception as exc:  # a checkpoint gone from the store: say so
+            self.changes, self.against = [], "?"
+            self.query_one("#step-diff-title", Label).update(title)
+            self.query_one("#step-diff-text", Static).update(
+                literal(f"the states to compare could not be read: {exc}", "red")
+            )
+            self.ready = True
+            return
+        if shown is not self.shown:
+            return  # moved on meanwhile
+        self.changes = diff_values(before if before is not None else {}, after)
+        title.append(f" against {self.against}", "dim")
         title.append(f" · {len(self.changes)} change{'s' if len(self.changes) != 1 else ''}")
         self.query_one("#step-diff-title", Label).update(title)
         self.query_one("#step-diff-text", Static).update(diff_text(self.changes))
+        self.ready = True
 
     def action_step(self, delta: int) -> None:
         ids = [info.checkpoint_id for info in self.steps]
@@ -188,5 +208,4 @@ class StepDiffScreen(Modal[None]):
         self.finish(None)
 
     def plain_text(self) -> str:
-        _, against = self.base_for(self.shown)
-        return f"step {self.shown.step} against {against}\n" + diff_text(self.changes).plain
+        return f"step {self.shown.step} against {self.against}\n" + diff_text(self.changes).plain

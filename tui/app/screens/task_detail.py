@@ -18,13 +18,14 @@ from tui.app.text.literal import duration_label, one_line
 from tui.app.view.records import LlmCall, TaskRow
 
 
-def task_value(row: TaskRow) -> dict[str, Any]:
+def task_value(row: TaskRow, input: Any = None) -> dict[str, Any]:
+    """The task as a value to show; ``input`` stands in for an input no longer held."""
     value: dict[str, Any] = {
         "node": row.node,
         "step": row.step,
         "status": row.status,
         "duration": duration_label(row.duration_s),
-        "input": row.input,
+        "input": input if row.input_dropped else row.input,
     }
     if row.ns:
         value["subgraph"] = list(row.ns)
@@ -56,10 +57,12 @@ class TaskDetailScreen(Modal[None]):
         Binding("v", "inspect_call", "Inspect LLM call"),
     ]
 
-    def __init__(self, row: TaskRow, calls: Sequence[LlmCall] = ()) -> None:
-        """``calls``: the run's calls, which the inspector walks with ``[`` and ``]``."""
+    def __init__(self, row: TaskRow, input: Any = None, calls: Sequence[LlmCall] = ()) -> None:
+        """``input`` stands in for an input no longer held; ``calls``: the run's calls,
+        which the inspector walks with ``[`` and ``]``."""
         super().__init__()
         self.row = row
+        self.input = input
         self.calls = calls
 
     def compose(self) -> ComposeResult:
@@ -74,7 +77,7 @@ class TaskDetailScreen(Modal[None]):
 
     def on_mount(self) -> None:
         tree = self.query_one(CopyableTree)
-        tree.show(task_value(self.row))
+        tree.show(task_value(self.row, self.input))
         for node in tree.root.children:
             if node.data is not None and node.data.path[:1] in (
                 ("input",),

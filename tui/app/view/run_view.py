@@ -53,6 +53,7 @@ from tui.engine.status import (
 )
 
 _RATE_WINDOW_S = 3.0
+_HELD_STATES = 2
 
 E = TypeVar("E", bound=Event)
 _HANDLERS: dict[type[Event], Callable[[RunView, Any], None]] = {}
@@ -92,8 +93,18 @@ class RunView:
         # Every LLM call of the run, in the order they started (the inspector's list).
         self.llm_calls: list[LlmCall] = []
         self._call_by_run: dict[str, LlmCall] = {}
+        # One copy of each message the calls sent: every call re-sends the history, so
+        # a call holds references to messages an earlier call brought (a recording
+        # decodes each call's copy anew; without this, memory grows as calls squared).
+        self._sent_messages: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.checkpoints: dict[str, CheckpointInfo] = {}
         self.root_checkpoints: list[str] = []
+        # The checkpoints whose state is held, per namespace: the latest and its parent
+        # (the inspector marks what the step changed). Older states are read from the
+        # source when looked at, so memory does not grow with steps x state size.
+        self._holding: dict[tuple[str, ...], collections.deque[str]] = {}
+        # Root tasks whose input (the whole state before their step) is still held.
+        self._inputs_held: collections.deque[TaskRow] = collections.deque()
         self.log: list[LogEntry] = []
         self.interrupts: list[dict[str, Any]] = []
         self.values: Any = None
@@ -161,7 +172,7 @@ class RunView:
             )
         else:
             self.node_runs[(e.ns, e.node)] += 1
-            self.tasks[e.task_id] = TaskRow(
+            row = TaskRow(
                 e.task_id,
                 e.node,
                 e.step,
@@ -171,7 +182,10 @@ class RunView:
                 triggers=tuple(e.triggers),
                 run_number=self.node_runs[(e.ns, e.node)],
             )
+            self.tasks[e.task_id] = row
             self.task_order.append(e.task_id)
+            if not row.sent and not row.ns:  # a Send's input is what it was sent
+                self._inputs_held.append(row)
         if not e.ns and self.budget_first_step is None:
             self.budget_first_step = e.step
         self.dirty |= Part.TASKS | Part.GRAPH
@@ -279,7 +293,7 @@ class RunView:
         call = block.call
         call.model, call.node, call.ns, call.task_id = e.model, e.node, e.ns, e.task_id
         call.step, call.started_t = block.step, e.t
-        call.messages, call.tools, call.params = e.messages, e.tools, e.params
+        call.messages, call.tools, call.params = self._shared(e.messages), e.tools, e.params
         if row is not None:
             row.calls.append(block.call)
         self._block_by_run[e.run_id] = block
@@ -326,6 +340,26 @@ class RunView:
             self._touch(block)
         self.dirty |= Part.TASKS | Part.STATUS
 
+    def _shared(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        held = self._sent_messages
+        out = []
+        for message in messages:
+            content = message.get("content")
+            key: tuple[Any, ...] = (message.get("role"), message.get("id"))
+            if key[1] is None:
+                if not isinstance(content, str):
+                    out.append(message)
+                    continue
+                key = (*key, content)  # a system prompt built anew for every call
+            known = held.get(key)
+            # The same id with other content is a message replaced since: not shared.
+            if known is not None and (known is message or known == message):
+                out.append(known)
+            else:
+                held[key] = message
+                out.append(message)
+        return out
+
     def _call_for(self, run_id: str) -> LlmCall:
         call = self._call_by_run.get(run_id)
         if call is None:
@@ -361,9 +395,24 @@ class RunView:
             e.values,
             # Compared once, here: values of one run share their strings, so this
             # costs the structure, not the text.
-            unchanged=parent is not None and parent.values == e.values,
+            unchanged=parent is not None
+            and parent.values is not None
+            and parent.values == e.values,
         )
-        self.dirty |= Part.TASKS
+        holding = self._holding.setdefault(e.ns, collections.deque())
+        if e.checkpoint_id not in holding:
+            holding.append(e.checkpoint_id)
+        while len(holding) > _HELD_STATES:
+            dropped = self.checkpoints.get(holding.popleft())
+            if dropped is not None:
+                dropped.values = None
+        if not e.ns:
+            # Tasks of steps before the parent's hold a state that is read back now.
+            inputs = self._inputs_held
+            while inputs and inputs[0].step < e.step - 1:
+                row = inputs.popleft()
+                row.input, row.input_dropped = None, True
+        self.dirty |= Part.TASKS  # the timeline marks a step that changed nothing
         if not e.ns:
             if not known:
                 self.root_checkpoints.append(e.checkpoint_id)
@@ -393,6 +442,10 @@ class RunView:
         self.budget_first_step = None  # each invocation gets the whole limit again
         if e.how == ResumeHow.ANSWER:
             self._control(e.t, "answered the interrupt", e.value)
+        elif e.how == ResumeHow.REPLAY:
+            self._control(e.t, f"run on from step {e.step}: {', '.join(e.next)} (a new branch)")
+        elif e.how == ResumeHow.FORK:
+            self._control(e.t, f"forked at step {e.step} with an edit", e.value)
         else:
             how = "step" if e.how == ResumeHow.STEP else "continue"
             self._control(e.t, f"{how}: {', '.join(e.next)}")

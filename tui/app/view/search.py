@@ -1,5 +1,6 @@
-"""Search a run: its model output, its events, its state at every step and what its
-LLM calls were sent and answered. No Textual.
+"""Search a run: its model output, its events (every step's update among them), the
+states the view holds (the latest, per graph) and what its LLM calls were sent and
+answered. No Textual.
 
 Case-insensitive substring search (simple case folding, so a match's place in
 the text is its place in the original). Text that every later checkpoint (or every later
@@ -106,6 +107,8 @@ def _event_hits(log: list[LogEntry], needle: re.Pattern[str]) -> Iterator[Hit]:
 def _state_hits(view: RunView, needle: re.Pattern[str]) -> Iterator[Hit]:
     seen: set[tuple[Any, ...]] = set()
     for info in view.checkpoints.values():
+        if info.values is None:
+            continue  # an older state the view no longer holds (its updates are events)
         for path, text in _texts(info.values, (), seen):
             found = snippet(text, needle)
             if found is not None:
