@@ -161,7 +161,10 @@ async def test_the_inspector_opens_by_key_from_the_task_view_and_from_a_header(o
         app.tokens.set_follow(False)
         app.tokens.scroll_home(animate=False, immediate=True)
         await pilot.pause()
-        await pilot.click("#tokens", offset=(5, 1))
+        await pilot.click("#tokens", offset=(5, 2))  # the first call's reasoning
+        await pilot.pause()
+        assert len(app.screen_stack) == 1  # only a header opens the inspector
+        await pilot.click("#tokens", offset=(5, 1))  # its header (the border is line 0)
         await wait_modal(pilot, LlmCallScreen)
         assert app.screen.call is calls[0]  # type: ignore[attr-defined]
 

@@ -258,8 +258,18 @@ class TokenView(ScrollView, can_focus=True):
         return self._blocks[bisect.bisect_right(self._starts, y) - 1]
 
     def on_click(self, event: Click) -> None:
-        block = self.block_at(event.y + int(self.scroll_offset.y))
-        if block is not None and block.call is not None:
+        """A click on a call's header (``▍agent · step 3 · model``) inspects the call;
+        a click elsewhere only focuses the pane."""
+        offset = event.get_content_offset(self)
+        if offset is None:  # on the border
+            return
+        y = offset.y + int(self.scroll_offset.y)
+        block = self.block_at(y)
+        if block is None or block.call is None:
+            return
+        start = self._starts[self._blocks.index(block)]
+        header = header_text(block).plain.count("\n") + 1
+        if y - start < header:
             self.post_message(self.CallSelected(block.call))
 
     def action_inspect_call(self) -> None:
