@@ -109,15 +109,15 @@ async def test_player_keys_move_the_screen_back_and_forth(recording):
         player = app.source.player
         total = len(player.events)
         assert app.check_action("play", ()) and not app.check_action("rerun", ())
-        await pilot.press("left_square_bracket")
+        await pilot.press("less_than_sign")
         await wait_until(pilot, lambda: app.model.status == "running", what="back one step")
         assert player.position < total
         back_rows = [(r.node, r.status) for r in app.model.task_rows()]
         await pilot.press("comma", "comma", "full_stop")
         assert player.position == player.step_starts[-2][0]
-        await pilot.press("right_square_bracket")
+        await pilot.press("greater_than_sign")
         assert player.position == player.step_starts[-2][0] + 1  # step 4's boundary
-        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.press("greater_than_sign", "greater_than_sign")
         assert player.at_end
         await wait_until(pilot, lambda: app.model.status == "done", what="forward to the end")
         assert [(r.node, r.status) for r in app.model.task_rows()] != back_rows

@@ -176,17 +176,17 @@ class DebuggerApp(LiteralNotifications, App[int]):
             "full_stop", "move(1)", "Event ▶", key_display=".", tooltip="Recording: one event on"
         ),
         Binding(
-            "left_square_bracket",
+            "less_than_sign",
             "move_step(-1)",
             "◀ Step",
-            key_display="[",
+            key_display="<",
             tooltip="Recording: back to the previous step",
         ),
         Binding(
-            "right_square_bracket",
+            "greater_than_sign",
             "move_step(1)",
             "Step ▶",
-            key_display="]",
+            key_display=">",
             tooltip="Recording: on to the next step",
         ),
         Binding("t", "jump", "To step", tooltip="Recording: jump to a step"),
