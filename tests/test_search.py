@@ -89,14 +89,14 @@ async def test_search_goes_to_each_hit_in_its_pane(open_session):
             return [s.text for s in pane.lines[top : top + pane.scrollable_content_region.height]]
 
         assert not any("Paris: windy" in line for line in visible())  # scrolled past it
-        await pilot.press("right_curly_bracket", "right_curly_bracket")
+        await pilot.press("right_square_bracket", "right_square_bracket")
         assert result.hits[result.index].kind == HitKind.EVENTS
         await pilot.pause()
         shown = visible()
         at = next(i for i, line in enumerate(shown) if "update from tools" in line)
         assert "Paris: windy" in shown[at + 1]
         # state: the step where it appeared, pinned, the value under the cursor
-        await pilot.press("right_curly_bracket", "right_curly_bracket")
+        await pilot.press("right_square_bracket", "right_square_bracket")
         hit = result.hits[result.index]
         assert hit.kind == HitKind.STATE
         tree = app.state_pane.value_tree
@@ -105,7 +105,7 @@ async def test_search_goes_to_each_hit_in_its_pane(open_session):
         assert app.state_pane.pinned and app.state_pane.shown is hit.checkpoint
         assert "windy" in tree.selected_value()[1]  # type: ignore[index]
         # an LLM call: the inspector on that call, at that message
-        await pilot.press("right_curly_bracket", "right_curly_bracket")
+        await pilot.press("right_square_bracket", "right_square_bracket")
         assert result.hits[result.index].kind == HitKind.LLM_CALL
         await wait_modal(pilot, LlmCallScreen)
         screen = app.screen
@@ -116,7 +116,7 @@ async def test_search_goes_to_each_hit_in_its_pane(open_session):
         await pilot.press("escape")
         # [ goes back; / again starts from the last query
         await wait_until(pilot, lambda: len(app.screen_stack) == 1)
-        await pilot.press("left_curly_bracket")
+        await pilot.press("left_square_bracket")
         assert result.hits[result.index].kind == HitKind.STATE
         await pilot.press("slash")
         await wait_modal(pilot, SearchScreen)

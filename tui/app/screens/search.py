@@ -1,7 +1,7 @@
 """``/``: search the run's tokens, events, state and LLM calls; pick a hit to go there.
 
 The hits update as you type; ``enter`` goes to the highlighted hit (the first one
-while typing), ``down`` moves into the list. Back on the main screen ``}`` and ``{``
+while typing), ``down`` moves into the list. Back on the main screen ``]`` and ``[``
 go to the next and previous hit."""
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ class SearchScreen(Modal[SearchResult | None]):
         if count > SHOWN:
             said += f" (the first {SHOWN} listed)"
         if query and count:
-            said += " · enter goes to the highlighted hit · } and { go to the next ones later"
+            said += " · enter goes to the highlighted hit · ] and [ go to the next ones later"
         self.query_one("#search-count", Label).update(Text(said, "dim"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
