@@ -51,6 +51,7 @@ from tui.engine.events import (
     TaskStarted,
     Token,
 )
+from tui.engine.status import RunStatus, TaskStatus
 
 BURST = 1_000
 REPLY_TOKENS = 500  # the "many replies" stream: tokens per LLM call
@@ -74,7 +75,7 @@ class BurstSource(ReplaySource):
 def _prelude() -> list[Event]:
     return [
         RunStarted(graph="bench", thread_id="t1", input={"topic": "x"}, stream_modes=[]),
-        Status(status="running"),
+        Status(status=RunStatus.RUNNING),
     ]
 
 
@@ -102,7 +103,9 @@ def _call_events(
         )
     tail: list[Event] = [
         LlmFinished(node="agent", task_id=task, run_id=run, model="bench", chunks=tokens, t=t),
-        TaskFinished(step=index + 1, node="agent", task_id=task, status="ok", duration_s=1.0, t=t),
+        TaskFinished(
+            step=index + 1, node="agent", task_id=task, status=TaskStatus.OK, duration_s=1.0, t=t
+        ),
     ]
     return head, body, tail
 

@@ -80,3 +80,36 @@ def test_markup_and_escapes_are_shown_literally(snap_compare, tui_app):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
+
+
+def test_llm_call_inspector_on_the_react_samples_last_call(snap_compare, open_session):
+    from tui.app.screens.llm_call import LlmCallScreen
+
+    app = _app(open_session, "react_agent")
+
+    async def run_before(pilot) -> None:
+        await wait_status(pilot, "done")
+        await settle(pilot)
+        await pilot.press("v")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, LlmCallScreen))
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
+
+
+def test_step_diff_of_a_step_that_edits_fields(snap_compare, open_session):
+    from tui.app.screens.step_diff import StepDiffScreen
+
+    app = _app(open_session, "edits")
+
+    async def run_before(pilot) -> None:
+        await wait_status(pilot, "done")
+        await settle(pilot)
+        pilot.app.timeline.focus()
+        pilot.app.timeline.cursor = 1
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, StepDiffScreen))
+        await wait_until(pilot, lambda: pilot.app.screen.ready)
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)

@@ -35,18 +35,22 @@ from tui.app.panes.tokens import TokenView
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.screens.help import HelpScreen
 from tui.app.screens.interrupt import InterruptScreen
+from tui.app.screens.llm_call import LlmCallScreen
 from tui.app.screens.model_picker import ModelPickerScreen
 from tui.app.screens.node_picker import NodePickerScreen
 from tui.app.screens.run_input import RunInputScreen
+from tui.app.screens.search import SearchResult, SearchScreen
 from tui.app.screens.state_edit import StateEditScreen
+from tui.app.screens.step_diff import StepDiffScreen
 from tui.app.screens.step_picker import StepPickerScreen
 from tui.app.screens.task_detail import TaskDetailScreen
 from tui.app.screens.thread_picker import ThreadPickerScreen
 from tui.app.source import EventSource
 from tui.app.text.notifications import LiteralNotifications
 from tui.app.textual_guards import GuardedCommandPalette
-from tui.app.view.records import CheckpointInfo, LogKind, Part, TaskRow
+from tui.app.view.records import CheckpointInfo, LlmCall, LogKind, Part, TaskRow
 from tui.app.view.run_view import RunView
+from tui.app.view.search import Hit, HitKind, search
 from tui.engine.events import Interrupted, Notice, RunFailed
 from tui.engine.no_input import NO_INPUT
 from tui.engine.session import SessionError
@@ -96,6 +100,53 @@ class DebuggerApp(LiteralNotifications, App[int]):
             "Store",
             show=False,
             tooltip="Show the long-term store (or the state again) in the inspector",
+        ),
+        Binding(
+            "v",
+            "inspect_call",
+            "LLM call",
+            show=False,
+            tooltip="Inspect an LLM call: the messages, tools and parameters it was sent, "
+            "and its reply (the selected step's call, else the latest)",
+        ),
+        Binding(
+            "d",
+            "diff",
+            "Diff",
+            show=False,
+            tooltip="What the selected step changed in the state (against the step before, "
+            "or the pinned one)",
+        ),
+        Binding(
+            "D",
+            "pin_diff_base",
+            "Pin diff base",
+            show=False,
+            tooltip="Diff other steps against the selected one (D again unpins)",
+        ),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            key_display="/",
+            show=False,
+            tooltip="Search the run's tokens, events, state and LLM calls",
+        ),
+        Binding(
+            "right_square_bracket",
+            "search_hit(1)",
+            "Next hit",
+            key_display="]",
+            show=False,
+            tooltip="Go to the next search hit",
+        ),
+        Binding(
+            "left_square_bracket",
+            "search_hit(-1)",
+            "Previous hit",
+            key_display="[",
+            show=False,
+            tooltip="Go to the previous search hit",
         ),
         Binding(
             "h",
@@ -220,6 +271,8 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self.model.graph = source.name
         self.model.thread_id = source.thread_id
         self._interrupt_open = False
+        self.diff_base: CheckpointInfo | None = None
+        self.search_result: SearchResult | None = None
         self._last_frame = time.monotonic()
         self._history_mark: tuple[int, RunStatus] | None = None
 
@@ -386,6 +439,8 @@ class DebuggerApp(LiteralNotifications, App[int]):
         bar.rate = model.tokens_per_second(now)
         bar.elapsed = model.elapsed(now)
         bar.follow = self.tokens.follow
+        bar.steps_used, bar.recursion_limit = model.steps_used(), model.recursion_limit
+        bar.input_tokens = tuple(model.input_tokens_per_call())
 
     def _show_live_state(self) -> None:
         info = self.model.latest_checkpoint()
@@ -459,7 +514,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
         if message.row.input_dropped:
             self._open_task_read_back(message.row)
         else:
-            self.open_screen(TaskDetailScreen(message.row))
+            self.open_screen(TaskDetailScreen(message.row, calls=self.model.llm_calls))
 
     @work(exclusive=True, group="task-input")
     async def _open_task_read_back(self, row: TaskRow) -> None:
@@ -472,7 +527,10 @@ class DebuggerApp(LiteralNotifications, App[int]):
                 state = (await asyncio.wrap_future(read))["values"]
             except Exception as exc:
                 state = f"(the state before step {row.step} could not be read: {exc})"
-        self.open_screen(TaskDetailScreen(row, state))
+        self.open_screen(TaskDetailScreen(row, state, self.model.llm_calls))
+
+    def on_token_view_call_selected(self, message: TokenView.CallSelected) -> None:
+        self.open_call(message.call)
 
     def on_token_view_follow_changed(self, message: TokenView.FollowChanged) -> None:
         self.status_bar.follow = message.follow
@@ -571,6 +629,129 @@ class DebuggerApp(LiteralNotifications, App[int]):
     def action_graph(self) -> None:
         wide = self.screen.has_class("-wide")
         self.screen.toggle_class("hide-graph" if wide else "show-graph")
+
+    def action_inspect_call(self) -> None:
+        row = self.timeline.selected_row
+        calls = self.model.llm_calls
+        if row is not None and row.calls:
+            self.open_call(row.calls[-1])
+        elif row is not None:
+            # A step without a call of its own (a tools step): the call that led to it.
+            before = [c for c in calls if c.step is not None and c.step <= row.step]
+            self.open_call(before[-1] if before else None)
+        else:
+            self.open_call(None)
+
+    def open_call(self, call: LlmCall | None) -> None:
+        """The LLM call inspector on ``call`` (default: the run's latest call)."""
+        calls = self.model.llm_calls
+        call = call if call is not None else (calls[-1] if calls else None)
+        if call is None:
+            self.notify("no LLM call in this run yet", severity="warning", timeout=3)
+            return
+        self.open_screen(LlmCallScreen(calls, call))
+
+    def _selected_checkpoint(self) -> CheckpointInfo | None:
+        row = self.timeline.selected_row
+        return self.model.checkpoint_after(row) if row else self.model.latest_checkpoint()
+
+    def action_diff(self) -> None:
+        info = self._selected_checkpoint()
+        if info is None:
+            self.notify("no step has a checkpoint yet", severity="warning", timeout=3)
+            return
+        self.open_screen(StepDiffScreen(self.model.steps_of(info), info, self.diff_states))
+
+    async def diff_states(self, info: CheckpointInfo) -> tuple[Any, Any, str]:
+        """The values a diff compares (before, after) and what ``before`` is; states
+        the view no longer holds are read back from the source."""
+        base, against = self.diff_base_for(info)
+        after = info.values
+        before = base.values if base is not None else None
+        if after is None or (base is not None and before is None):
+            read = self.source.checkpoint_state(info.checkpoint_id, info.ns)
+            state = await asyncio.wrap_future(read)
+            after = state["values"]
+            if base is not None and before is None:
+                if base.checkpoint_id == info.parent_id:
+                    before = state["parent_values"]
+                else:
+                    read = self.source.checkpoint_state(base.checkpoint_id, base.ns)
+                    before = (await asyncio.wrap_future(read))["values"]
+        return before, after, against
+
+    def diff_base_for(self, info: CheckpointInfo) -> tuple[CheckpointInfo | None, str]:
+        """What ``info`` is compared with: the pinned step (in the same graph), else
+        the checkpoint before it."""
+        pinned = self.diff_base
+        if pinned is not None and pinned.ns == info.ns and pinned is not info:
+            return pinned, f"pinned step {pinned.step}"
+        parent = self.model.checkpoints.get(info.parent_id or "")
+        if parent is None:
+            return None, "an empty state (no step before it)"
+        return parent, f"step {parent.step}, the one before"
+
+    def action_pin_diff_base(self) -> None:
+        info = self._selected_checkpoint()
+        if info is None or info is self.diff_base:
+            self.diff_base = None
+            self.notify("diffs are against the step before again", timeout=3)
+            return
+        self.diff_base = info
+        self.notify(f"diffs are against step {info.step} now (D again unpins)", timeout=3)
+
+    def action_search(self) -> None:
+        def searched(result: SearchResult | None) -> None:
+            if result is not None:
+                self.search_result = result
+                self.go_to_hit(result.hits[result.index], result)
+
+        query = self.search_result.query if self.search_result else ""
+        self.open_screen(SearchScreen(lambda text: search(self.model, text), query), searched)
+
+    def action_search_hit(self, delta: int) -> None:
+        result = self.search_result
+        if result is None:
+            self.notify("no search yet: / searches", severity="warning", timeout=3)
+            return
+        # Searched again: the run may have gone on since.
+        result.hits = search(self.model, result.query) or result.hits
+        result.index = (result.index + delta) % len(result.hits)
+        self.go_to_hit(result.hits[result.index], result)
+
+    def go_to_hit(self, hit: Hit, result: SearchResult) -> None:
+        """Select what holds ``hit``: its step in the timeline, and the block, entry,
+        state value or LLM call in its pane."""
+        self.notify(
+            f"hit {result.index + 1} of {len(result.hits)}: {hit.kind} · {hit.where}", timeout=3
+        )
+        if hit.task_id is not None:
+            self._select_task(hit.task_id)
+        if hit.kind == HitKind.TOKENS and hit.block is not None:
+            self.tokens.scroll_to_block(hit.block)
+        elif hit.kind == HitKind.EVENTS and hit.entry is not None:
+            self.events_pane.scroll_to_entry(hit.entry)
+        elif hit.kind == HitKind.STATE and hit.checkpoint is not None:
+            info = hit.checkpoint
+            rows = self.timeline.rows
+            index = next(
+                (i for i, r in enumerate(rows) if r.ns == info.ns and r.step == info.step), -1
+            )
+            if index >= 0:
+                self.timeline.cursor = index
+            latest = self.model.latest_checkpoint()
+            pinned = latest is None or latest.checkpoint_id != info.checkpoint_id
+            self.state_pane.show(info, self.model.parent_values(info), pinned=pinned)
+            self.state_pane.value_tree.reveal(hit.path)
+            self.refresh_bindings()
+        elif hit.kind == HitKind.LLM_CALL and hit.call is not None:
+            self.open_screen(LlmCallScreen(self.model.llm_calls, hit.call, hit.path))
+
+    def _select_task(self, task_id: str) -> None:
+        rows = self.timeline.rows
+        index = next((i for i, r in enumerate(rows) if r.task_id == task_id), -1)
+        if index >= 0:
+            self.timeline.cursor = index
 
     def action_events_filter(self) -> None:
         self.events_pane.cycle_filter()  # the pane's title says which

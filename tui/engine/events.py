@@ -62,6 +62,8 @@ class RunStarted(Event):
     input: JSON
     stream_modes: list[str]
     model: str | None = None
+    recursion_limit: int | None = None
+    """The most supersteps this run may take before LangGraph stops it."""
 
 
 @_register
@@ -109,18 +111,26 @@ class Token(Event):
 @_register
 @dataclass(slots=True, kw_only=True)
 class LlmStarted(Event):
+    """One LLM call began, with what it was sent: ``messages`` (``{role, content,
+    name?, tool_calls?, tool_call_id?, reasoning?, id?}``), the ``tools`` bound
+    (``{name, description, parameters}``) and the invocation ``params``."""
+
     kind: ClassVar[str] = "llm_started"
     node: str | None
     task_id: str | None
     run_id: str
     model: str | None = None
+    messages: list[dict[str, JSON]] = field(default_factory=list)
+    tools: list[dict[str, JSON]] = field(default_factory=list)
+    params: dict[str, JSON] = field(default_factory=dict)
 
 
 @_register
 @dataclass(slots=True, kw_only=True)
 class LlmFinished(Event):
     """One LLM call ended: the figures behind the timeline's and status bar's token
-    accounting (usage as the provider reported it, else counted chunks)."""
+    accounting (usage as the provider reported it, else counted chunks), and the
+    ``reply`` (``{content, reasoning?, tool_calls?}``) with its ``finish_reason``."""
 
     kind: ClassVar[str] = "llm_finished"
     node: str | None
@@ -135,6 +145,8 @@ class LlmFinished(Event):
     ttft_s: float | None = None
     duration_s: float = 0.0
     tokens_per_s: float | None = None
+    reply: dict[str, JSON] | None = None
+    finish_reason: str | None = None
 
 
 @_register

@@ -1,4 +1,5 @@
-"""Per-LLM-call figures: time to first token, tokens per second, usage.
+"""Per-LLM-call figures (time to first token, tokens per second, usage), and what
+each call was sent and answered (``llm_request``).
 
 ``messages`` mode gives the tokens but not when a call started, so time to first
 token cannot be derived from it. A callback handler sees the call's start, every
@@ -20,6 +21,14 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.outputs import LLMResult
 
 from tui.engine.events import Event, LlmFinished, LlmStarted
+from tui.engine.jsonify import Jsonifier
+from tui.engine.llm_request import (
+    bound_tools,
+    call_params,
+    prompt_messages,
+    reply_of,
+    request_messages,
+)
 from tui.engine.normalize import ns_from_checkpoint_ns, task_id_from_checkpoint_ns
 from tui.engine.status import TaskStatus
 
@@ -38,9 +47,15 @@ class _Call:
 class LlmStatsHandler(BaseCallbackHandler):
     run_inline = True
 
-    def __init__(self, emit: Callable[[Event], None], now: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        emit: Callable[[Event], None],
+        now: Callable[[], float],
+        jsonify: Jsonifier | None = None,
+    ) -> None:
         self._emit = emit
         self._now = now
+        self._jsonify = jsonify or Jsonifier()
         self._calls: dict[UUID, _Call] = {}
 
     def on_chat_model_start(
@@ -52,7 +67,7 @@ class LlmStatsHandler(BaseCallbackHandler):
         metadata: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
-        self._start(run_id, metadata, kwargs)
+        self._start(run_id, metadata, kwargs, request_messages(messages, self._jsonify))
 
     def on_llm_start(
         self,
@@ -63,9 +78,15 @@ class LlmStatsHandler(BaseCallbackHandler):
         metadata: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
-        self._start(run_id, metadata, kwargs)
+        self._start(run_id, metadata, kwargs, prompt_messages(prompts, self._jsonify))
 
-    def _start(self, run_id: UUID, metadata: dict[str, Any] | None, kwargs: dict) -> None:
+    def _start(
+        self,
+        run_id: UUID,
+        metadata: dict[str, Any] | None,
+        kwargs: dict,
+        messages: list[dict[str, Any]],
+    ) -> None:
         metadata = metadata or {}
         checkpoint_ns = metadata.get("langgraph_checkpoint_ns") or metadata.get("checkpoint_ns")
         params = kwargs.get("invocation_params") or {}
@@ -85,6 +106,9 @@ class LlmStatsHandler(BaseCallbackHandler):
                 task_id=call.task_id,
                 run_id=str(run_id),
                 model=call.model,
+                messages=messages,
+                tools=bound_tools(params, self._jsonify),
+                params=call_params(params, metadata, self._jsonify),
             )
         )
 
@@ -105,7 +129,8 @@ class LlmStatsHandler(BaseCallbackHandler):
     def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
         call = self._calls.pop(run_id, None)
         if call is not None:
-            self._finish(run_id, call, TaskStatus.OK, None, _usage(response))
+            reply, finish_reason = reply_of(response, self._jsonify)
+            self._finish(run_id, call, TaskStatus.OK, None, _usage(response), reply, finish_reason)
 
     def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
         call = self._calls.pop(run_id, None)
@@ -129,6 +154,8 @@ class LlmStatsHandler(BaseCallbackHandler):
         status: TaskStatus,
         error: str | None,
         usage: dict[str, int],
+        reply: dict[str, Any] | None = None,
+        finish_reason: str | None = None,
     ) -> None:
         end = self._now()
         output_tokens = usage.get("output_tokens")
@@ -155,6 +182,8 @@ class LlmStatsHandler(BaseCallbackHandler):
                 ttft_s=ttft,
                 duration_s=end - call.started,
                 tokens_per_s=produced / generating if generating > 0 and produced else None,
+                reply=reply,
+                finish_reason=finish_reason,
             )
         )
 

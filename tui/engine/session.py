@@ -71,6 +71,7 @@ from tui.engine.history import HistoryEntry, build_history, list_checkpoints
 from tui.engine.jsonify import Jsonifier, format_exception, safe_str
 from tui.engine.llm_stats import LlmStatsHandler
 from tui.engine.loop_thread import LoopThread
+from tui.engine.loop_watch import LoopWatch, default_recursion_limit
 from tui.engine.no_input import NO_INPUT
 from tui.engine.normalize import STREAM_MODES, Normalizer
 from tui.engine.ports import ErrorExplainer, GraphOpener, ModelSwitcher, ModelSwitchError
@@ -213,6 +214,7 @@ class Session:
         # Checkpoint events wait here until their checkpoint is saved.
         self._held_checkpoints: dict[str, tuple[Checkpoint, int]] = {}
         self._saved_checkpoints: set[str] = set()
+        self._loop_watch = LoopWatch()
         # What the history cannot read from checkpoint metadata: each checkpoint's
         # next nodes (from the stream, or read when looked at) and edits' as_node.
         self._known_next: dict[str, list[str]] = {}
@@ -546,12 +548,24 @@ class Session:
                 # The model is known ahead only when the graph follows --model; for a
                 # graph with its own, the calls say which (llm_started.model).
                 model=self.model_label if self.options.model_switcher else None,
+                recursion_limit=self._recursion_limit(),
             )
         )
         for text in self._pending_notices:
             self._emit_current(Notice(level=NoticeLevel.INFO, text=text))
         self._pending_notices.clear()
         self._launch(graph, input, step)
+
+    def _recursion_limit(self) -> int:
+        """The limit the run gets: --recursion-limit, the --config's, the graph's own
+        (``with_config``), else LangGraph's default."""
+        own = (self._user_graph.config or {}).get("recursion_limit")
+        limit = (
+            self.options.recursion_limit
+            or self.options.run_inputs.config.get("recursion_limit")
+            or own
+        )
+        return int(limit) if isinstance(limit, int) and limit > 0 else default_recursion_limit()
 
     async def _rerun(self, input: Any, step: bool) -> None:
         self._require_idle()
@@ -626,7 +640,7 @@ class Session:
             generation = self._bus.generation
             # Bound to the run's generation, so a late callback from an abandoned
             # (blocked) loop is dropped like the rest of that run's events.
-            stats = LlmStatsHandler(lambda e: self._emit(e, generation), self.now)
+            stats = LlmStatsHandler(lambda e: self._emit(e, generation), self.now, self.jsonify)
             watcher = TaskWatcher(lambda task_id, command: self._handed_off(task_id, command))
             run = ActiveRun(
                 control=RunControl(),
@@ -1178,10 +1192,16 @@ class Session:
     # -- emitting -----------------------------------------------------------------------
 
     def _emit_current(self, event: Event) -> None:
-        self._bus.emit(event)
+        self._emit(event, None)
 
     def _emit(self, event: Event, generation: int | None) -> None:
-        self._bus.emit(event, generation)
+        with self._bus.lock:
+            if generation is not None and generation != self._bus.generation:
+                return  # an abandoned run's (the bus would drop it too)
+            self._bus.emit(event, generation)
+            # Signs of a loop, said right after the event that showed them.
+            for notice in self._loop_watch.observe(event):
+                self._bus.emit(notice, generation)
 
     def _set_status(
         self, status: RunStatus, detail: str = "", generation: int | None = None

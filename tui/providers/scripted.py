@@ -106,7 +106,10 @@ class ScriptedChatModel(BaseChatModel):
             ],
             additional_kwargs={"reasoning_content": reply.reasoning} if reply.reasoning else {},
             usage_metadata=_usage(messages, len(chunks)),
-            response_metadata={"model_name": self.model_name, "finish_reason": "stop"},
+            response_metadata={
+                "model_name": self.model_name,
+                "finish_reason": "tool_calls" if reply.tool_calls else "stop",
+            },
         )
         return ChatResult(generations=[ChatGeneration(message=message)])
 

@@ -122,5 +122,26 @@ class EventsPane(RichLog):
         self._rewrite()
         return self.filter
 
+    def scroll_to_entry(self, index: int) -> bool:
+        """Scroll so entry ``index`` of the log is at the top (showing all kinds if the
+        filter hides it); ``False`` if it is no longer in the pane."""
+        log = self.model.log
+        if not 0 <= index < len(log):
+            return False
+        if self.filter not in (ALL, log[index].kind):
+            self.filter = ALL
+            self._title()
+            self._rewrite()
+        # Found by its first line, the k-th of the entries that start alike: robust to
+        # the lines RichLog drops from the top once it holds max_lines.
+        head = entry_text(log[index]).plain.split("\n")[0][:40]
+        shown = [e for e in log[: index + 1] if self.filter in (ALL, e.kind)]
+        nth = sum(1 for e in shown if entry_text(e).plain.split("\n")[0][:40] == head)
+        found = [y for y, strip in enumerate(self.lines) if strip.text.startswith(head)]
+        if len(found) < nth:
+            return False
+        self.scroll_to(y=found[nth - 1], animate=False, immediate=True)
+        return True
+
     def plain_text(self) -> str:
         return "\n".join(strip.text for strip in self.lines)

@@ -8,12 +8,15 @@ stop (a failure, a breakpoint) gets a second line when it does not fit the first
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui.app.text.literal import clock_label, one_line
+from tui.app.text.sparkline import sparkline
+from tui.engine.loop_watch import warn_at
 from tui.engine.status import RunStatus
 
 STATUS_STYLES = {
@@ -55,6 +58,10 @@ class StatusBar(Widget):
     rate = reactive[float | None](None)
     elapsed = reactive(0.0)
     follow = reactive(True)
+    steps_used = reactive[int | None](None)
+    recursion_limit = reactive[int | None](None)
+    input_tokens = reactive[tuple[int, ...]](())
+    """Each LLM call's input tokens: the prompt growing turn by turn."""
     player = reactive("")
     """A recording's player: playing or paused, speed, position."""
 
@@ -88,9 +95,31 @@ class StatusBar(Widget):
         ]
         if not self.follow:
             fields.append((8, field(("follow off", "yellow"))))
+        fields += self._loop_fields(field)
         if self.player:
             fields.append((9, field((self.player, "bold cyan"))))
         return [(priority, text) for priority, text in fields if text.plain.strip()]
+
+    def _loop_fields(self, field: Callable[..., Text]) -> list[tuple[int, Text]]:
+        """The recursion budget once half of it is used, and input tokens per call."""
+        fields = []
+        used, limit = self.steps_used, self.recursion_limit
+        if used is not None and limit and used * 2 >= limit:
+            near = used >= warn_at(limit)
+            style = "bold white on red" if near else "yellow"
+            fields.append((6, field(("steps ", "dim"), (f"{used}/{limit}", style))))
+        calls = self.input_tokens
+        if len(calls) >= 2:
+            # Dropped before the thread id on a narrow terminal, after the model.
+            fields.append(
+                (
+                    2,
+                    field(
+                        ("in ", "dim"), (sparkline(list(calls)), "cyan"), (f" {calls[-1]:,}", "")
+                    ),
+                )
+            )
+        return fields
 
     def render(self) -> Text:
         width = self.size.width or 200

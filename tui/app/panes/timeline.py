@@ -147,6 +147,7 @@ class Timeline(ScrollView, can_focus=True):
                 span_end=end,
                 breakpoints=self.breakpoints,
                 step_label=self.model.step_label,
+                changed_nothing=self.model.changed_nothing,
             )
         return self._columns, self._frame
 

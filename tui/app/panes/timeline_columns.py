@@ -46,6 +46,7 @@ class Frame:
     span_end: float
     breakpoints: frozenset[str]
     step_label: Callable[[TaskRow], str]
+    changed_nothing: Callable[[TaskRow], bool] = lambda row: False
 
 
 Cell = Callable[[TaskRow, Frame, int], Text]
@@ -67,8 +68,14 @@ def _step(row: TaskRow, frame: Frame, width: int) -> Text:
     return Text(frame.step_label(row).rjust(width - 1) + " ", "dim")
 
 
+UNCHANGED_MARK = ("∅", "dim green")
+"""A step that ran well and left the state as it was."""
+
+
 def _mark(row: TaskRow, frame: Frame, width: int) -> Text:
     mark, style = MARKS.get(row.status, ("·", ""))
+    if row.status == TaskStatus.OK and frame.changed_nothing(row):
+        mark, style = UNCHANGED_MARK
     return Text(mark + " ", style)
 
 
@@ -77,8 +84,14 @@ def _node(row: TaskRow, frame: Frame, width: int) -> Text:
     if row.node in frame.breakpoints and not row.ns:
         label.append("● ", "bold red")
     label.append(visible(row.label), "bold" if row.status == TaskStatus.RUNNING else "")
+    label.append(_run_suffix(row), "dim")
     label.truncate(width - 1, overflow="ellipsis", pad=True)
     return label
+
+
+def _run_suffix(row: TaskRow) -> str:
+    """`` #3`` on the node's third run in this run: a loop going round."""
+    return f" #{row.run_number}" if row.run_number > 1 else ""
 
 
 def _duration(row: TaskRow, frame: Frame, width: int) -> Text:
@@ -136,7 +149,13 @@ def layout(pane_width: int, rows: list[TaskRow]) -> list[tuple[Column, int]]:
     node = max(NODE_MIN, min(NODE_BASE, pane_width - fixed))
     bar = pane_width - fixed - node
     # Room to spare goes to labels that need it (Send workers), down to a 12-cell bar.
-    wanted = max((2 * r.depth + (2 if r.depth else 0) + len(r.label) + 2 for r in rows), default=0)
+    wanted = max(
+        (
+            2 * r.depth + (2 if r.depth else 0) + len(r.label) + len(_run_suffix(r)) + 2
+            for r in rows
+        ),
+        default=0,
+    )
     grow = max(0, min(wanted - node, bar - 1 - BAR_KEEP, NODE_MAX - node))
     node, bar = node + grow, bar - grow
     widths = {"node": node, "bar": bar}

@@ -14,7 +14,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.events import MouseScrollDown, MouseScrollUp
+from textual.events import Click, MouseScrollDown, MouseScrollUp
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -143,6 +143,7 @@ class TokenView(ScrollView, can_focus=True):
         Binding("pagedown", "scroll_by(10)", show=False),
         Binding("home", "scroll_to_top", show=False),
         Binding("end", "scroll_to_end", show=False),
+        Binding("enter", "inspect_call", "Inspect call", show=False),
     ]
 
     follow = reactive(True)
@@ -150,6 +151,13 @@ class TokenView(ScrollView, can_focus=True):
     class FollowChanged(Message):
         def __init__(self, follow: bool) -> None:
             self.follow = follow
+            super().__init__()
+
+    class CallSelected(Message):
+        """The user picked an LLM call (a click on its block): inspect it."""
+
+        def __init__(self, call: LlmCall) -> None:
+            self.call = call
             super().__init__()
 
     def __init__(self, model: RunView, **kwargs: Any) -> None:
@@ -240,6 +248,49 @@ class TokenView(ScrollView, can_focus=True):
         if offset >= len(lines):
             return Strip.blank(width)
         return lines[offset].crop(0, width)
+
+    # -- picking a call -----------------------------------------------------------------
+
+    def block_at(self, y: int) -> TokenBlock | None:
+        """The block drawn at content line ``y`` (the blank line after it counts)."""
+        if not self._blocks or y < 0 or y >= self._total:
+            return None
+        return self._blocks[bisect.bisect_right(self._starts, y) - 1]
+
+    def on_click(self, event: Click) -> None:
+        """A click on a call's header (``▍agent · step 3 · model``) inspects the call;
+        a click elsewhere only focuses the pane."""
+        offset = event.get_content_offset(self)
+        if offset is None:  # on the border
+            return
+        y = offset.y + int(self.scroll_offset.y)
+        block = self.block_at(y)
+        if block is None or block.call is None:
+            return
+        start = self._starts[self._blocks.index(block)]
+        header = header_text(block).plain.count("\n") + 1
+        if y - start < header:
+            self.post_message(self.CallSelected(block.call))
+
+    def action_inspect_call(self) -> None:
+        """The last call whose block starts above the bottom of the view."""
+        bottom = int(self.scroll_offset.y) + self.size.height
+        calls = [
+            block.call
+            for block, start in zip(self._blocks, self._starts, strict=True)
+            if block.call is not None and start < bottom
+        ]
+        if calls:
+            self.post_message(self.CallSelected(calls[-1]))
+
+    def scroll_to_block(self, block: TokenBlock) -> None:
+        """Stop following and show ``block`` at the top."""
+        self.sync()
+        for candidate, start in zip(self._blocks, self._starts, strict=True):
+            if candidate is block:
+                self.set_follow(False)
+                self.scroll_to(y=start, animate=False, immediate=True)
+                return
 
     # -- following ----------------------------------------------------------------------
 

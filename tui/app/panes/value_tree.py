@@ -132,6 +132,14 @@ class ValueTree(Tree[Entry]):
 
     # -- building ---------------------------------------------------------------------
 
+    def label_for(
+        self, key: Any, value: Any, path: tuple[Any, ...], *, changed: bool = False
+    ) -> Text:
+        """A node's label; a tree that knows its value's shape says more."""
+        if is_message(value):
+            return message_label(key, value)
+        return value_label(key, value, changed=changed)
+
     def _add(
         self,
         parent: TreeNode[Entry],
@@ -141,11 +149,7 @@ class ValueTree(Tree[Entry]):
         *,
         changed: bool = False,
     ) -> TreeNode[Entry]:
-        label = (
-            message_label(key, value)
-            if is_message(value)
-            else value_label(key, value, changed=changed)
-        )
+        label = self.label_for(key, value, path, changed=changed)
         entry = Entry(value, path)
         if expandable(value):
             return parent.add(label, data=entry, allow_expand=True)
@@ -244,6 +248,23 @@ class ValueTree(Tree[Entry]):
                 stack.extend(node.children)
         if target is not None:
             self.move_cursor(target, animate=False)
+
+    def reveal(self, path: tuple[Any, ...]) -> None:
+        """Expand down to the value at ``path`` and put the cursor on it (as far as the
+        shown pages reach)."""
+        self._restore(self._expanded_paths() | {path[:i] for i in range(1, len(path))}, None)
+        # A node gets its line when the tree lays out, after this call.
+        self.call_after_refresh(self._cursor_to, path)
+
+    def _cursor_to(self, path: tuple[Any, ...]) -> None:
+        stack = list(self.root.children)
+        while stack:
+            node = stack.pop()
+            if node.data is not None and node.data.path == path:
+                self.move_cursor(node, animate=False)
+                return
+            if node.is_expanded:
+                stack.extend(node.children)
 
     # -- reading --------------------------------------------------------------------------
 

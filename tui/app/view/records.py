@@ -36,6 +36,9 @@ class LogKind(enum.StrEnum):
 
 @dataclass
 class LlmCall:
+    """One chat-model call: what it was sent (held as the event's own data, not
+    copied), what it answered, and its figures."""
+
     run_id: str
     model: str | None = None
     input_tokens: int | None = None
@@ -45,6 +48,18 @@ class LlmCall:
     duration_s: float | None = None
     status: TaskStatus = TaskStatus.RUNNING
     error: str | None = None
+    node: str | None = None
+    ns: tuple[str, ...] = ()
+    task_id: str | None = None
+    step: int | None = None
+    started_t: float | None = None
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    tools: list[dict[str, Any]] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+    reply: dict[str, Any] | None = None
+    finish_reason: str | None = None
+    index: int = 0
+    """Its place among the run's calls, from 1."""
 
 
 @dataclass
@@ -64,6 +79,8 @@ class TaskRow:
     error: str | None = None
     traceback: str | None = None
     calls: list[LlmCall] = field(default_factory=list)
+    run_number: int = 1
+    """How many times its node has run in this run, this one included."""
     input_dropped: bool = False
     """The input (the state before the step) is no longer held; read it back."""
     sent: str = ""
@@ -146,6 +163,8 @@ class CheckpointInfo:
     parent_id: str | None
     next: list[str]
     values: Any
+    unchanged: bool = False
+    """The step left the state as its parent checkpoint had it."""
 
 
 @dataclass

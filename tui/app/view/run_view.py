@@ -90,6 +90,13 @@ class RunView:
         self._block_by_key: dict[tuple[Any, ...], TokenBlock] = {}
         self._block_by_run: dict[str, TokenBlock] = {}
         self._pending_calls: dict[tuple[Any, ...], collections.deque[TokenBlock]] = {}
+        # Every LLM call of the run, in the order they started (the inspector's list).
+        self.llm_calls: list[LlmCall] = []
+        self._call_by_run: dict[str, LlmCall] = {}
+        # One copy of each message the calls sent: every call re-sends the history, so
+        # a call holds references to messages an earlier call brought (a recording
+        # decodes each call's copy anew; without this, memory grows as calls squared).
+        self._sent_messages: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.checkpoints: dict[str, CheckpointInfo] = {}
         self.root_checkpoints: list[str] = []
         # The checkpoints whose state is held, per namespace: the latest and its parent
@@ -111,6 +118,10 @@ class RunView:
         self.last_error: LogEntry | None = None
         # What this run wrote to the long-term store, by (namespace, key); None: deleted.
         self.store_changes: dict[tuple[tuple[str, ...], str], Any] = {}
+        # Loop signals: runs per node, and the recursion budget of this invocation.
+        self.node_runs: collections.Counter[tuple[tuple[str, ...], str]] = collections.Counter()
+        self.recursion_limit: int | None = None
+        self.budget_first_step: int | None = None
         self._recent: collections.deque[tuple[float, int]] = collections.deque()
         self.dirty = Part.ALL
 
@@ -132,6 +143,7 @@ class RunView:
         self.reset()
         self.graph, self.thread_id, self.input = e.graph, e.thread_id, e.input
         self.model_label = e.model
+        self.recursion_limit = e.recursion_limit
         # Set when the graph follows --model: its spec label says more ("ollama:…").
         self.model_from_spec = e.model is not None
         self.started_t = e.t
@@ -159,13 +171,23 @@ class RunView:
                 None,
             )
         else:
+            self.node_runs[(e.ns, e.node)] += 1
             row = TaskRow(
-                e.task_id, e.node, e.step, e.ns, e.t, input=e.input, triggers=tuple(e.triggers)
+                e.task_id,
+                e.node,
+                e.step,
+                e.ns,
+                e.t,
+                input=e.input,
+                triggers=tuple(e.triggers),
+                run_number=self.node_runs[(e.ns, e.node)],
             )
             self.tasks[e.task_id] = row
             self.task_order.append(e.task_id)
             if not row.sent and not row.ns:  # a Send's input is what it was sent
                 self._inputs_held.append(row)
+        if not e.ns and self.budget_first_step is None:
+            self.budget_first_step = e.step
         self.dirty |= Part.TASKS | Part.GRAPH
 
     @_folds(TaskFinished)
@@ -267,7 +289,11 @@ class RunView:
             ("llm", e.run_id), e.node or "?", e.ns, row.step if row else None, e.task_id
         )
         block.model, block.waiting = e.model, True
-        block.call = LlmCall(run_id=e.run_id, model=e.model)
+        block.call = self._call_for(e.run_id)
+        call = block.call
+        call.model, call.node, call.ns, call.task_id = e.model, e.node, e.ns, e.task_id
+        call.step, call.started_t = block.step, e.t
+        call.messages, call.tools, call.params = self._shared(e.messages), e.tools, e.params
         if row is not None:
             row.calls.append(block.call)
         self._block_by_run[e.run_id] = block
@@ -279,14 +305,17 @@ class RunView:
     @_folds(LlmFinished)
     def _on_llm_finished(self, e: LlmFinished) -> None:
         block = self._block_by_run.get(e.run_id)
-        call = (
-            block.call if block is not None and block.call is not None else LlmCall(run_id=e.run_id)
-        )
+        call = self._call_for(e.run_id)
+        if call.node is None:  # its start was not seen (a recording cut short)
+            call.node, call.ns, call.task_id = e.node, e.ns, e.task_id
         call.model, call.status, call.error = e.model, e.status, e.error
+        call.reply, call.finish_reason = e.reply, e.finish_reason
         call.input_tokens, call.output_tokens = e.input_tokens, e.output_tokens
         call.ttft_s, call.tokens_per_s, call.duration_s = e.ttft_s, e.tokens_per_s, e.duration_s
         self.llm_spans.append((e.t - e.duration_s, e.t))
         row = self.tasks.get(e.task_id or "")
+        if call.step is None:
+            call.step = row.step if row is not None else (block.step if block else None)
         if row is not None and call not in row.calls:
             # llm_started comes from a callback and can beat the task's own
             # task_started (still queued in the stream): attach the call now.
@@ -311,6 +340,33 @@ class RunView:
             self._touch(block)
         self.dirty |= Part.TASKS | Part.STATUS
 
+    def _shared(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        held = self._sent_messages
+        out = []
+        for message in messages:
+            content = message.get("content")
+            key: tuple[Any, ...] = (message.get("role"), message.get("id"))
+            if key[1] is None:
+                if not isinstance(content, str):
+                    out.append(message)
+                    continue
+                key = (*key, content)  # a system prompt built anew for every call
+            known = held.get(key)
+            # The same id with other content is a message replaced since: not shared.
+            if known is not None and (known is message or known == message):
+                out.append(known)
+            else:
+                held[key] = message
+                out.append(message)
+        return out
+
+    def _call_for(self, run_id: str) -> LlmCall:
+        call = self._call_by_run.get(run_id)
+        if call is None:
+            call = self._call_by_run[run_id] = LlmCall(run_id=run_id, index=len(self.llm_calls) + 1)
+            self.llm_calls.append(call)
+        return call
+
     @_folds(Update)
     def _on_update(self, e: Update) -> None:
         self.add_log(LogKind.UPDATE, e.t, f"update from {e.node}", e.update, e.ns)
@@ -329,8 +385,19 @@ class RunView:
         if not e.checkpoint_id:
             return
         known = e.checkpoint_id in self.checkpoints
+        parent = self.checkpoints.get(e.parent_id or "")
         self.checkpoints[e.checkpoint_id] = CheckpointInfo(
-            e.checkpoint_id, e.step, e.ns, e.parent_id, list(e.next), e.values
+            e.checkpoint_id,
+            e.step,
+            e.ns,
+            e.parent_id,
+            list(e.next),
+            e.values,
+            # Compared once, here: values of one run share their strings, so this
+            # costs the structure, not the text.
+            unchanged=parent is not None
+            and parent.values is not None
+            and parent.values == e.values,
         )
         holding = self._holding.setdefault(e.ns, collections.deque())
         if e.checkpoint_id not in holding:
@@ -345,6 +412,7 @@ class RunView:
             while inputs and inputs[0].step < e.step - 1:
                 row = inputs.popleft()
                 row.input, row.input_dropped = None, True
+        self.dirty |= Part.TASKS  # the timeline marks a step that changed nothing
         if not e.ns:
             if not known:
                 self.root_checkpoints.append(e.checkpoint_id)
@@ -371,6 +439,7 @@ class RunView:
     @_folds(Resumed)
     def _on_resumed(self, e: Resumed) -> None:
         self.interrupts = []
+        self.budget_first_step = None  # each invocation gets the whole limit again
         if e.how == ResumeHow.ANSWER:
             self._control(e.t, "answered the interrupt", e.value)
         elif e.how == ResumeHow.REPLAY:
@@ -437,6 +506,17 @@ class RunView:
         return entry
 
     # -- derived figures -----------------------------------------------------------------
+
+    def steps_used(self) -> int | None:
+        """Supersteps this invocation has taken (what the recursion limit counts)."""
+        step = self.current_step()
+        if self.budget_first_step is None or step is None:
+            return None
+        return step - self.budget_first_step + 1
+
+    def input_tokens_per_call(self) -> list[int]:
+        """Each finished LLM call's prompt size: a loop's prompt grows turn by turn."""
+        return [c.input_tokens for c in self.llm_calls if c.input_tokens is not None]
 
     def elapsed(self, now: float) -> float:
         if self.started_t is None:
@@ -508,6 +588,15 @@ class RunView:
             if info.ns == row.ns and info.step == row.step:
                 best = info
         return best
+
+    def changed_nothing(self, row: TaskRow) -> bool:
+        """The step ``row`` ran in left the state as it was (the timeline marks it)."""
+        info = self.checkpoint_after(row)
+        return info is not None and info.unchanged
+
+    def steps_of(self, info: CheckpointInfo) -> list[CheckpointInfo]:
+        """The checkpoints of ``info``'s graph, in the order they were made."""
+        return [other for other in self.checkpoints.values() if other.ns == info.ns]
 
     def latest_checkpoint(self) -> CheckpointInfo | None:
         return self.checkpoints[self.root_checkpoints[-1]] if self.root_checkpoints else None
