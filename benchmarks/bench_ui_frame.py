@@ -66,10 +66,12 @@ class BurstSource(ReplaySource):
 
     def __init__(self, prelude: list[Event]) -> None:
         super().__init__(prelude, name="bench")
-        self._pending = []
+        self._delivered = len(prelude)  # as before: the prelude is not handed out
 
     def push(self, events: list[Event]) -> None:
-        self._pending.extend(events)
+        # The player's position follows what was pushed: the next drain hands it out.
+        self._all.extend(events)
+        self.player.position = len(self._all)
 
 
 def _prelude() -> list[Event]:
