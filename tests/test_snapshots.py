@@ -82,10 +82,10 @@ def test_markup_and_escapes_are_shown_literally(snap_compare, tui_app):
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
 
 
-def test_llm_call_inspector_on_the_react_samples_last_call(snap_compare, open_session):
+def test_llm_call_inspector_on_the_react_samples_last_call(snap_compare, tui_app):
     from tui.app.screens.llm_call import LlmCallScreen
 
-    app = _app(open_session, "react_agent")
+    app = _app(tui_app, "react_agent")
 
     async def run_before(pilot) -> None:
         await wait_status(pilot, "done")
@@ -97,10 +97,10 @@ def test_llm_call_inspector_on_the_react_samples_last_call(snap_compare, open_se
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
 
 
-def test_step_diff_of_a_step_that_edits_fields(snap_compare, open_session):
+def test_step_diff_of_a_step_that_edits_fields(snap_compare, tui_app):
     from tui.app.screens.step_diff import StepDiffScreen
 
-    app = _app(open_session, "edits")
+    app = _app(tui_app, "edits")
 
     async def run_before(pilot) -> None:
         await wait_status(pilot, "done")
