@@ -31,9 +31,12 @@ SAMPLES = Path(__file__).parent.parent / "sample_graphs"
 def recording(tmp_path_factory) -> Path:
     """The ReAct sample's events, recorded once for the module."""
     path = tmp_path_factory.mktemp("rec") / "react.jsonl"
+    from tui import providers
     from tui.engine.session import Session
     from tui.loading import load_graph
 
+    # Module-scoped, so before the autouse fast-model fixture: set it here too.
+    providers.set_active_model(providers.parse_model_spec("scripted:fast"))
     loaded = load_graph(str(SAMPLES / "react_agent.py"))
     session = Session(loaded.source.graph, name=loaded.name, default_input=loaded.default_input)
     writer = JsonlWriter.to_path(str(path))
@@ -46,6 +49,7 @@ def recording(tmp_path_factory) -> Path:
         time.sleep(0.02)
     session.close()
     writer.close()
+    providers.set_active_model(None)
     return path
 
 
@@ -131,7 +135,7 @@ async def test_player_keys_move_the_screen_back_and_forth(recording):
         state = app.query_one(StatePane)
         await wait_until(pilot, lambda: state.shown is not None and state.shown.step == 1)
         await pilot.press("space")
-        assert player.playing
+        assert player.playing or player.at_end  # a fast recording may be over already
         await pilot.press("plus", "plus", "plus", "plus")
         await wait_until(pilot, lambda: player.at_end, what="played to the end")
         assert app.model.status == "done"
