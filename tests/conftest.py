@@ -100,3 +100,17 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="module")
+def langgraph_server(tmp_path_factory):
+    """One real ``langgraph dev`` per test module that asks for it (see
+    ``tests/fakes/langgraph_server.py``); its URL."""
+    from tests.fakes.langgraph_server import LangGraphDevServer
+
+    server = LangGraphDevServer(tmp_path_factory.mktemp("langgraph_dev"))
+    try:
+        server.wait_ready()
+        yield server.url
+    finally:
+        server.stop()
