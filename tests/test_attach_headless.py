@@ -3,9 +3,16 @@ once for this module): the same events, state and exit codes as a local ``run``.
 
 from __future__ import annotations
 
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+
 import pytest
 
 from tests.fakes.cli import CliResult, run_cli_here
+from tests.fakes.langgraph_server import free_port
+from tests.helpers import EventLog
 
 INPUTS = {
     "joke": '{"topic": "ice cream"}',
@@ -57,3 +64,247 @@ def test_attached_run_streams_what_a_local_run_streams(langgraph_server, sample)
     assert without_ids(finished[0]["values"]) == without_ids(finished[1]["values"])
     checkpoints = [[c["step"] for c in r.of("checkpoint") if not c["ns"]] for r in (there, here)]
     assert checkpoints[0] == checkpoints[1]
+
+
+def test_a_failing_graph_fails_attached_as_it_does_locally(langgraph_server):
+    given = '{"url": "http://upstream.invalid/report"}'
+    there = attach(langgraph_server, "--graph", "flaky", "--headless", "--input", given)
+    here = local("flaky", "--headless", "--input", given)
+    assert there.returncode == here.returncode == 1, there.describe()
+    assert node_order(there) == node_order(here)
+    failed = there.one("run_failed")
+    assert failed["type"] == here.one("run_failed")["type"]
+    assert "langgraph-tui: run failed:" in there.stderr
+
+
+def test_an_interrupt_is_answered_on_the_server_thread(langgraph_server):
+    asked = attach(
+        langgraph_server, "--graph", "human_review", "--headless", "--input", INPUTS["human_review"]
+    )
+    assert asked.returncode == 3, asked.describe()
+    thread = asked.one("run_started")["thread_id"]
+    (interrupt,) = asked.one("interrupted")["interrupts"]
+    assert interrupt["node"] == "review" and "Approve" in interrupt["value"]["question"]
+    answered = attach(
+        langgraph_server,
+        "--graph",
+        "human_review",
+        "--headless",
+        "--thread",
+        thread,
+        "--resume",
+        "approve",
+    )
+    assert answered.returncode == 0, answered.describe()
+    assert answered.one("resumed")["how"] == "answer"
+    assert [n for _, n in node_order(answered)] == ["review", "publish"][
+        : len(node_order(answered))
+    ]
+    assert (
+        answered.one("run_finished")["values"]["draft"]
+        == asked.one("run_finished")["values"]["draft"]
+    )
+
+
+def test_a_second_turn_runs_on_the_server_thread_as_on_a_local_thread(langgraph_server, tmp_path):
+    first = INPUTS["react_agent"]
+    there = attach(langgraph_server, "--graph", "react_agent", "--headless", "--input", first)
+    thread = there.one("run_started")["thread_id"]
+    there2 = attach(
+        langgraph_server,
+        "--graph",
+        "react_agent",
+        "--headless",
+        "--thread",
+        thread,
+        "--message",
+        "And in Oslo?",
+    )
+    db = f"sqlite:{tmp_path / 'chat.db'}"
+    local("react_agent", "--headless", "--checkpointer", db, "--thread", "t1", "--input", first)
+    here2 = local(
+        "react_agent",
+        "--headless",
+        "--checkpointer",
+        db,
+        "--thread",
+        "t1",
+        "--message",
+        "And in Oslo?",
+    )
+    assert there2.returncode == here2.returncode == 0, there2.describe()
+    assert node_order(there2) == node_order(here2)
+    assert texts(there2) == texts(here2)
+    values = there2.one("run_finished")["values"]
+    assert without_ids(values) == without_ids(here2.one("run_finished")["values"])
+    assert len(values["messages"]) > len(there.one("run_finished")["values"]["messages"])
+
+
+def test_a_breakpoint_stops_the_server_run_and_continue_goes_on(langgraph_server):
+    stopped = attach(
+        langgraph_server,
+        "--graph",
+        "react_agent",
+        "--headless",
+        "--input",
+        INPUTS["react_agent"],
+        "--break-before",
+        "tools",
+    )
+    assert stopped.returncode == 3, stopped.describe()
+    paused = stopped.one("paused")
+    assert paused["reason"] == "breakpoint" and paused["next"] == ["tools"]
+    assert [n for _, n in node_order(stopped)] == ["agent"]
+    thread = stopped.one("run_started")["thread_id"]
+    went_on = attach(langgraph_server, "--graph", "react_agent", "--headless", "--thread", thread)
+    assert went_on.returncode == 0, went_on.describe()
+    assert went_on.one("resumed")["how"] == "continue"
+    assert node_order(went_on)[0] == (0, "tools")
+
+
+def test_mistakes_get_one_line_and_exit_2(langgraph_server):
+    wrong = attach(langgraph_server, "--graph", "jokes", "--headless")
+    assert wrong.returncode == 2
+    assert wrong.stderr.count("\n") == 1 and "no graph or assistant named 'jokes'" in wrong.stderr
+    assert "joke" in wrong.stderr.split("choose one of")[1]
+    thread = attach(langgraph_server, "--graph", "joke", "--headless", "--thread", "t1")
+    assert thread.returncode == 2 and "UUID" in thread.stderr
+    node = attach(langgraph_server, "--graph", "joke", "--headless", "--break-before", "nope")
+    assert node.returncode == 2 and "choose from call_model" in node.stderr
+    down = attach(f"http://127.0.0.1:{free_port()}", "--graph", "joke", "--headless")
+    assert down.returncode == 2 and down.stderr.count("\n") == 1
+    assert "no LangGraph Server answers" in down.stderr and "langgraph dev" in down.stderr
+
+
+def test_attach_without_graph_lists_the_servers_graphs(langgraph_server, capsys):
+    from tui import cli
+
+    assert cli.main(["attach", langgraph_server]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["GRAPH", "ASSISTANT", "ASSISTANT", "ID"]
+    graphs = {line.split()[0] for line in lines[1:-1]}
+    assert {"joke", "react_agent", "research_subgraph", "human_review"} <= graphs
+    assistant_id = next(line.split()[2] for line in lines[1:-1] if line.startswith("joke "))
+    by_id = attach(
+        langgraph_server, "--graph", assistant_id, "--headless", "--input", INPUTS["joke"]
+    )
+    assert by_id.returncode == 0 and by_id.one("run_started")["graph"] == "joke"
+
+
+@pytest.fixture
+def attached(langgraph_server):
+    """Open a session attached to a graph on this module's server; closed after."""
+    from tui.server.attach import AttachSpec, open_server_session
+
+    opened = []
+
+    def open_(graph: str, **spec):
+        session = open_server_session(AttachSpec(url=langgraph_server, graph=graph, **spec))
+        opened.append(session)
+        return session, EventLog(session)
+
+    yield open_
+    for session in opened:
+        session.close()
+
+
+def test_cancel_mid_stream_cancels_the_server_run(attached):
+    session, log = attached("paced_stream")
+    session.start({"topic": "the sea"}).result(10)
+    log.wait_kind("token")
+    session.cancel()
+    assert log.finish().status == "cancelled"
+    (chatter,) = log.of("task_finished")
+    assert chatter.node == "chatter" and chatter.status == "cancelled"
+    assert log.of("cancelled")[0].next == ["chatter"]
+    # The server agrees: nothing runs on the thread any more, and it can go on.
+    session.resume().result(10)
+    log.wait_kind("token", after=log.mark())
+    session.cancel()
+    assert log.finish(after=log.mark()).status == "cancelled"
+
+
+def test_pause_stops_at_the_next_step_boundary_and_step_runs_one_superstep(attached):
+    session, log = attached("slow_steps")
+    session.start({"visited": []}).result(10)
+    log.wait_kind("task_started", node="one")
+    session.pause()
+    assert session.status == "pausing"
+    finished = log.finish()
+    assert finished.status == "paused" and finished.values == {"visited": ["one"]}
+    paused = log.of("paused")[-1]
+    assert paused.reason == "pause" and paused.next == ["two"]
+    mark = log.mark()
+    session.step_once().result(10)
+    finished = log.finish(after=mark)
+    assert finished.status == "paused" and finished.values == {"visited": ["one", "two"]}
+    assert log.of("paused")[-1].reason == "step"
+    mark = log.mark()
+    session.resume().result(10)
+    assert log.finish(after=mark).values == {"visited": ["one", "two", "three"]}
+    assert session.status == "done"
+
+
+class _Refusing(BaseHTTPRequestHandler):
+    """A deployment that refuses every request, quoting the key it was given."""
+
+    status = 401
+    keys: ClassVar[list[str]] = []
+
+    def do_POST(self) -> None:
+        key = self.headers.get("x-api-key") or ""
+        self.keys.append(key)
+        body = json.dumps({"detail": f"invalid api key {key}"}).encode()
+        self.send_response(self.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_key_gets_one_line_with_the_fix_and_is_never_shown(monkeypatch, status):
+    monkeypatch.setattr(_Refusing, "status", status)
+    monkeypatch.setattr(_Refusing, "keys", [])
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    key = "lsv2_pt_0123456789abcdef0123"
+    try:
+        given = attach(url, "--graph", "joke", "--headless", "--api-key", key)
+        monkeypatch.setenv("LANGSMITH_API_KEY", key + "env")
+        from_env = attach(url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    for result in (given, from_env):
+        assert result.returncode == 2
+        assert result.stderr.count("\n") == 1
+        assert f"HTTP {status}" in result.stderr and "--api-key" in result.stderr
+        assert key not in result.stderr + result.stdout
+    assert _Refusing.keys == [key, key + "env"]
+
+
+def test_the_api_key_is_never_recorded(langgraph_server, tmp_path):
+    key = "lsv2_pt_0123456789abcdef0123"
+    out = tmp_path / "run.jsonl"
+    ran = attach(
+        langgraph_server,
+        "--graph",
+        "joke",
+        "--headless",
+        "--api-key",
+        key,
+        "--input",
+        json.dumps({"topic": key}),
+        "--jsonl",
+        str(out),
+    )
+    assert ran.returncode == 0, ran.describe()
+    recorded = out.read_text()
+    assert key not in recorded and "[redacted]" in recorded

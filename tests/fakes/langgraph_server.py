@@ -2,7 +2,7 @@
 offline, in memory) on 127.0.0.1 and a free port, never 2024.
 
 It serves the graphs of ``sample_graphs/langgraph.json`` plus two test graphs that
-a run cannot race (``endless_stream``: streams until cancelled; ``slow_steps``: three
+a run cannot race (``paced_stream``: streams until cancelled; ``slow_steps``: three
 steps with room between them). It runs in a folder of its own, because ``langgraph
 dev`` resolves paths against its working folder and keeps its threads there
 (``.langgraph_api/``): the repository stays clean and servers never share state.
@@ -25,7 +25,7 @@ import httpx
 from tests.fakes.cli import cli_env
 from tests.helpers import SAMPLES, TEST_GRAPHS
 
-_EXTRA_GRAPHS = ("endless_stream", "slow_steps")
+_EXTRA_GRAPHS = ("paced_stream", "slow_steps")
 
 
 def free_port() -> int:
