@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -23,6 +25,8 @@ from tui.server.connection import (
 )
 from tui.server.graph_shape import graph_structure
 from tui.server.session import GraphFacts, ServerOptions, ServerSession
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -42,7 +46,7 @@ class AttachSpec:
 def assistants_listing(url: str, api_key: str | None, timeout_s: float) -> str:
     """What ``attach URL`` prints: the server's graphs and assistants."""
     url = normal_url(url)
-    return asyncio.run(_listing(url, api_key, timeout_s))
+    return _run_apart(_listing(url, api_key, timeout_s))
 
 
 async def _listing(url: str, api_key: str | None, timeout_s: float) -> str:
@@ -58,7 +62,7 @@ async def _listing(url: str, api_key: str | None, timeout_s: float) -> str:
 def open_server_session(spec: AttachSpec, *, clock: Clock | None = None) -> ServerSession:
     url = normal_url(spec.url)
     thread_id = check_thread_id(spec.thread_id) if spec.thread_id else None
-    assistant, facts = asyncio.run(_describe(url, spec))
+    assistant, facts = _run_apart(_describe(url, spec))
     known = [n["id"] for n in facts.structure["nodes"] if not n["id"].startswith("__")]
     for node in [*spec.interrupt_before, *spec.interrupt_after]:
         if node not in known:
@@ -83,6 +87,13 @@ def open_server_session(spec: AttachSpec, *, clock: Clock | None = None) -> Serv
         facts=facts,
         options=options,
     )
+
+
+def _run_apart(coro: Coroutine[Any, Any, T]) -> T:
+    """``coro`` run to the end on a loop of its own: the caller may be on one (the
+    app's, a test's)."""
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="attach") as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def _describe(url: str, spec: AttachSpec) -> tuple[Assistant, GraphFacts]:
