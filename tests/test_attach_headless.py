@@ -308,3 +308,21 @@ def test_the_api_key_is_never_recorded(langgraph_server, tmp_path):
     assert ran.returncode == 0, ran.describe()
     recorded = out.read_text()
     assert key not in recorded and "[redacted]" in recorded
+
+
+def test_the_store_view_lists_the_servers_store(attached, langgraph_server):
+    import asyncio
+
+    from tui.server.connection import make_client
+
+    async def put() -> None:
+        client = make_client(langgraph_server, None, 10.0)
+        await client.store.put_item(["memories", "ann"], "likes", {"drink": "tea"})
+        await client.aclose()
+
+    asyncio.run(put())
+    session, _ = attached("joke")
+    items = session.store_items().result(10)
+    assert {"namespace": ["memories", "ann"], "key": "likes", "value": {"drink": "tea"}} in [
+        {k: item[k] for k in ("namespace", "key", "value")} for item in items
+    ]
