@@ -1,5 +1,6 @@
 """``langgraph-tui attach`` against a real LangGraph Server (``langgraph dev``, started
-once for this module): the same events, state and exit codes as a local ``run``."""
+once for this module): the same events, state and exit codes as a local ``run``, and
+the TUI attached, driven with Textual's Pilot: the same panes and keys."""
 
 from __future__ import annotations
 
@@ -10,9 +11,17 @@ from typing import ClassVar
 
 import pytest
 
+from tests.app_helpers import wait_modal, wait_status, wait_until
 from tests.fakes.cli import CliResult, run_cli_here
 from tests.fakes.langgraph_server import free_port
-from tests.helpers import EventLog
+from tests.helpers import SAMPLES, EventLog
+from tui.app.app import DebuggerApp
+from tui.app.panes.graph import GraphPane
+from tui.app.panes.status_bar import StatusBar
+from tui.app.panes.tokens import TokenView
+from tui.app.screens.interrupt import InterruptScreen
+from tui.engine import graph_info
+from tui.loading import load_graph
 
 INPUTS = {
     "joke": '{"topic": "ice cream"}',
@@ -184,16 +193,12 @@ def test_attach_without_graph_lists_the_servers_graphs(langgraph_server, capsys)
     assert lines[0].split() == ["GRAPH", "ASSISTANT", "ASSISTANT", "ID"]
     graphs = {line.split()[0] for line in lines[1:-1]}
     assert {"joke", "react_agent", "research_subgraph", "human_review"} <= graphs
-    assistant_id = next(line.split()[2] for line in lines[1:-1] if line.startswith("joke "))
-    by_id = attach(
-        langgraph_server, "--graph", assistant_id, "--headless", "--input", INPUTS["joke"]
-    )
-    assert by_id.returncode == 0 and by_id.one("run_started")["graph"] == "joke"
 
 
 @pytest.fixture
 def attached(langgraph_server):
-    """Open a session attached to a graph on this module's server; closed after."""
+    """Open a session attached to a graph on this module's server; closed after. (Its
+    EventLog drains the session only when a test waits on it: an app test leaves it.)"""
     from tui.server.attach import AttachSpec, open_server_session
 
     opened = []
@@ -326,3 +331,61 @@ def test_the_store_view_lists_the_servers_store(attached, langgraph_server):
     assert {"namespace": ["memories", "ann"], "key": "likes", "value": {"drink": "tea"}} in [
         {k: item[k] for k in ("namespace", "key", "value")} for item in items
     ]
+
+
+# -- the TUI attached ------------------------------------------------------------------
+
+SIZE = (130, 40)
+
+
+def root_nodes(app: DebuggerApp) -> list[str]:
+    return [row.node for row in app.model.task_rows() if not row.ns]
+
+
+async def test_the_subgraph_sample_attached_fills_the_panes_and_draws_the_servers_graph(
+    attached,
+):
+    session, _ = attached("research_subgraph")
+    app = DebuggerApp(session, first_input={"topic": "tide pools"})
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_status(pilot, "done")
+        assert root_nodes(app) == ["plan", "research", "write"]
+        assert [row.node for row in app.model.task_rows() if row.ns] == ["search", "summarize"]
+        assert "tide pools" in app.query_one(TokenView).plain_text()
+        bar = app.query_one(StatusBar)
+        assert bar.status == "done" and bar.tokens == app.model.tokens_out > 0
+        assert bar.thread_id == session.thread_id
+        pane = app.query_one(GraphPane)
+        assert pane.subgraphs() == {"research"}
+    # The server's drawing is the one LangGraph makes of the same graph here.
+    local = load_graph(str(SAMPLES / "research_subgraph.py")).source.graph
+    for xray in (False, True):
+        here = graph_info.graph_structure(local, xray)
+        there = session.graph_structure(xray)
+        assert {n["id"] for n in there["nodes"]} == {n["id"] for n in here["nodes"]}
+        assert {(e["source"], e["target"]) for e in there["edges"]} == {
+            (e["source"], e["target"]) for e in here["edges"]
+        }
+
+
+async def test_an_interrupt_on_the_server_is_answered_in_the_dialog(attached):
+    session, _ = attached("human_review")
+    app = DebuggerApp(session, first_input={"request": "the launch"})
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_modal(pilot, InterruptScreen)
+        assert app.query_one(StatusBar).status == "interrupted"
+        await pilot.press(*"approve")
+        await pilot.press("enter")
+        await wait_status(pilot, "done")
+        assert app.model.values["approved"] is True
+        assert root_nodes(app)[-1] == "publish"
+
+
+async def test_the_cancel_key_cancels_the_server_run(attached):
+    session, _ = attached("paced_stream")
+    app = DebuggerApp(session, first_input={"topic": "the sea"})
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.model.tokens_out > 0, what="tokens streaming")
+        await pilot.press("x")
+        await wait_status(pilot, "cancelled")
+        assert app.query_one(StatusBar).status == "cancelled"
