@@ -84,6 +84,21 @@ def test_a_failing_graph_fails_attached_as_it_does_locally(langgraph_server):
     failed = there.one("run_failed")
     assert failed["type"] == here.one("run_failed")["type"]
     assert "langgraph-tui: run failed:" in there.stderr
+    looped = '{"messages": [{"role": "user", "content": "Weather in Paris?"}]}'
+    there = attach(
+        langgraph_server,
+        "--graph",
+        "react_agent",
+        "--headless",
+        "--input",
+        looped,
+        "--recursion-limit",
+        "2",
+    )
+    here = local("react_agent", "--headless", "--input", looped, "--recursion-limit", "2")
+    assert there.returncode == here.returncode == 1, there.describe()
+    for key in ("type", "hint"):
+        assert there.one("run_failed")[key] == here.one("run_failed")[key]
 
 
 def test_an_interrupt_is_answered_on_the_server_thread(langgraph_server):
@@ -178,6 +193,17 @@ def test_mistakes_get_one_line_and_exit_2(langgraph_server):
     assert "joke" in wrong.stderr.split("choose one of")[1]
     thread = attach(langgraph_server, "--graph", "joke", "--headless", "--thread", "t1")
     assert thread.returncode == 2 and "UUID" in thread.stderr
+    both = attach(
+        langgraph_server,
+        "--graph",
+        "joke",
+        "--headless",
+        "--config",
+        '{"configurable": {"a": 1}}',
+        "--context",
+        '{"a": 1}',
+    )
+    assert both.returncode == 2 and "one of them" in both.stderr
     node = attach(langgraph_server, "--graph", "joke", "--headless", "--break-before", "nope")
     assert node.returncode == 2 and "choose from call_model" in node.stderr
     down = attach(f"http://127.0.0.1:{free_port()}", "--graph", "joke", "--headless")
@@ -213,7 +239,23 @@ def attached(langgraph_server):
         session.close()
 
 
-def test_cancel_mid_stream_cancels_the_server_run(attached):
+def run_statuses(url: str, thread_id: str) -> list[str]:
+    """What the server says of each run on the thread (``interrupted``: cancelled)."""
+    import asyncio
+
+    from tui.server.connection import make_client
+
+    async def statuses() -> list[str]:
+        client = make_client(url, None, 10.0)
+        try:
+            return [run["status"] for run in await client.runs.list(thread_id)]
+        finally:
+            await client.aclose()
+
+    return asyncio.run(statuses())
+
+
+def test_cancel_mid_stream_cancels_the_server_run(attached, langgraph_server):
     session, log = attached("paced_stream")
     session.start({"topic": "the sea"}).result(10)
     log.wait_kind("token")
@@ -222,11 +264,13 @@ def test_cancel_mid_stream_cancels_the_server_run(attached):
     (chatter,) = log.of("task_finished")
     assert chatter.node == "chatter" and chatter.status == "cancelled"
     assert log.of("cancelled")[0].next == ["chatter"]
+    assert run_statuses(langgraph_server, session.thread_id) == ["interrupted"]
     # The server agrees: nothing runs on the thread any more, and it can go on.
     session.resume().result(10)
     log.wait_kind("token", after=log.mark())
     session.cancel()
     assert log.finish(after=log.mark()).status == "cancelled"
+    assert run_statuses(langgraph_server, session.thread_id) == ["interrupted", "interrupted"]
 
 
 def test_pause_stops_at_the_next_step_boundary_and_step_runs_one_superstep(attached):
@@ -277,7 +321,7 @@ def test_a_refused_key_gets_one_line_with_the_fix_and_is_never_shown(monkeypatch
     monkeypatch.setattr(_Refusing, "status", status)
     monkeypatch.setattr(_Refusing, "keys", [])
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Refusing)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}"
     key = "lsv2_pt_0123456789abcdef0123"
     try:

@@ -572,6 +572,7 @@ class ServerSession:
             outcome, error, hint = RunOutcome.FAILED, failure, explain(failure, self.url)
         elif run.error is not None:
             outcome, error = RunOutcome.FAILED, _ServerRunError(*run.error)
+            hint = _SERVER_ERROR_HINTS.get(run.error[0])
         elif await self._cancelled_elsewhere(run):
             outcome = RunOutcome.CANCELLED
         else:
@@ -704,6 +705,15 @@ class ServerSession:
             self.step = event.step
             self.next = list(event.next)
             self.values = event.values
+
+
+_SERVER_ERROR_HINTS = {
+    # What a local run says for the same error (engine.session), by the type name the
+    # server reports.
+    "GraphRecursionError": (
+        "the graph looped past its recursion limit: raise --recursion-limit or fix the loop"
+    ),
+}
 
 
 class _ServerRunError(Exception):
