@@ -37,6 +37,16 @@ def free_port() -> int:
             return port
 
 
+def _die_with_parent() -> None:
+    """In the server, before it starts: end with the test process even when that is
+    killed outright (no fixture teardown then), so no server outlives its tests."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 class LangGraphDevServer:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -78,6 +88,7 @@ class LangGraphDevServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
 
     def wait_ready(self, timeout: float = 60.0) -> None:
