@@ -109,6 +109,7 @@ class _Run:
     """A pause (or step) asked for while running: cancel at the next step boundary."""
     cancel_wanted: bool = False
     cancel_sent: bool = False
+    grace_armed: bool = False
     error: tuple[str, str] | None = None
 
 
@@ -536,6 +537,13 @@ class ServerSession:
     async def _send_cancel(self, run: _Run) -> None:
         if run.cancel_sent or run.done.is_set():
             return
+        if not run.grace_armed and run.task is not None:
+            # Whatever the server does, the run is over for the session after the grace.
+            run.grace_armed = True
+            task = run.task
+            asyncio.get_running_loop().call_later(
+                self.options.cancel_grace_s, lambda: None if run.done.is_set() else task.cancel()
+            )
         if run.run_id is None:
             return  # sent when the run's id arrives (its first part)
         run.cancel_sent = True
@@ -545,12 +553,6 @@ class ServerSession:
             self._emit(
                 Notice(level=NoticeLevel.WARNING, text=f"cancel: {explain(exc, self.url)}"),
                 run.generation,
-            )
-        if run.task is not None and not run.done.is_set():
-            task = run.task
-            loop = asyncio.get_running_loop()
-            loop.call_later(
-                self.options.cancel_grace_s, lambda: None if run.done.is_set() else task.cancel()
             )
 
     def _stop_at_boundary(self, run: _Run, reason: PauseReason, detail: str) -> None:
