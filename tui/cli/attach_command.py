@@ -41,8 +41,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     attach.add_argument("--context", metavar="JSON", help="the run's context as JSON or @file")
     attach.add_argument("--config", metavar="JSON", help="the run's config as JSON or @file")
     attach.add_argument("--thread", help="a server thread id (a UUID; default: a new thread)")
-    attach.add_argument("--break-before", action="append", default=[], metavar="NODE")
-    attach.add_argument("--break-after", action="append", default=[], metavar="NODE")
+    attach.add_argument(
+        "--break-before",
+        action="append",
+        default=[],
+        metavar="NODE",
+        help="stop before NODE (repeat or comma-separate): the run's interrupt_before",
+    )
+    attach.add_argument(
+        "--break-after", action="append", default=[], metavar="NODE", help="interrupt_after"
+    )
     attach.add_argument("--recursion-limit", type=int, help="LangGraph's step limit for one run")
     attach.add_argument("--headless", action="store_true", help="no screen: JSONL events on stdout")
     attach.add_argument("--jsonl", metavar="FILE", help="write the events to FILE as JSONL")

@@ -36,12 +36,18 @@ def make_client(url: str, api_key: str | None, timeout_s: float) -> LangGraphCli
         headers["x-api-key"] = api_key
     http = httpx.AsyncClient(
         base_url=url,
+        # A proxy from the environment is for the world, not for a server on this
+        # machine (httpx does not leave loopback out of HTTP_PROXY by itself).
+        trust_env=httpx.URL(url).host not in _LOOPBACK,
         transport=httpx.AsyncHTTPTransport(retries=0),
         # Reads wait as long as a run streams nothing (a slow node): no read limit.
         timeout=httpx.Timeout(timeout_s, read=None),
         headers=headers,
     )
     return LangGraphClient(http)
+
+
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def normal_url(url: str) -> str:

@@ -23,6 +23,15 @@ Control, as the server allows it (langgraph-api 0.16):
 
 The session runs its HTTP client on its own loop thread, like the local one, so
 every public method returns at once (a ``Future`` where there is work to wait for).
+
+Not here yet: time travel. The server has what it needs, and the methods would sit
+beside the ones above, on the same client and thread: the history from
+``threads.get_history`` (each state's ``checkpoint``, ``parent_checkpoint``,
+``metadata.step``/``source`` and ``next``), one checkpoint's state from
+``threads.get_state(thread_id, checkpoint_id=...)``, a replay as
+``runs.stream(..., checkpoint_id=...)`` through ``_launch``, a fork as
+``threads.update_state(values, as_node=..., checkpoint_id=...)`` then a replay from
+the checkpoint it returns, other threads from ``threads.search``.
 """
 
 from __future__ import annotations
