@@ -104,13 +104,13 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 @pytest.fixture(scope="module")
 def langgraph_server(tmp_path_factory):
-    """One real ``langgraph dev`` per test module that asks for it (see
-    ``tests/fakes/langgraph_server.py``); its URL."""
-    from tests.fakes.langgraph_server import LangGraphDevServer
+    """The URL of a real ``langgraph dev`` for the module that asks for it: one for the
+    whole test run, shared by the xdist workers (``tests/fakes/langgraph_server.py``)."""
+    from tests.fakes.langgraph_server import shared_server
 
-    server = LangGraphDevServer(tmp_path_factory.mktemp("langgraph_dev"))
-    try:
-        server.wait_ready()
-        yield server.url
-    finally:
-        server.stop()
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # The workers' temporary folders share a parent, and the workers a parent
+        # process: the server lives as long as it does.
+        return shared_server(base.parent / "langgraph_dev", os.getppid())
+    return shared_server(base / "langgraph_dev", os.getpid())
