@@ -3,6 +3,8 @@ as a local run's, the graph named on the command line found among the server's."
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -162,3 +164,12 @@ def test_thread_ids_are_uuids():
     )
     with pytest.raises(ServerError, match="UUID"):
         check_thread_id("t1")
+
+
+def test_without_the_server_extra_attach_says_how_to_install_it(monkeypatch, capsys):
+    from tui import cli
+
+    monkeypatch.setitem(sys.modules, "langgraph_sdk", None)  # as if not installed
+    assert cli.main(["attach", "http://127.0.0.1:9", "--graph", "joke"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and 'pip install "langgraph-tui[server]"' in err
