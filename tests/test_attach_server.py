@@ -294,6 +294,21 @@ def test_pause_stops_at_the_next_step_boundary_and_step_runs_one_superstep(attac
     assert session.status == "done"
 
 
+def test_a_breakpoint_set_mid_run_applies_from_the_next_run(attached):
+    session, log = attached("slow_steps")
+    session.start({"visited": []}).result(10)
+    log.wait_kind("task_started", node="one")
+    assert session.toggle_breakpoint("three") is True
+    notice = log.wait_kind("notice")
+    assert "applies from the next run" in notice.text
+    assert log.finish().status == "done"  # the server kept the run's own breakpoints
+    mark = log.mark()
+    session.rerun().result(10)
+    finished = log.finish(after=mark)
+    assert finished.status == "paused" and finished.values == {"visited": ["one", "two"]}
+    assert log.of("paused")[-1].reason == "breakpoint" and log.of("paused")[-1].next == ["three"]
+
+
 class _Refusing(BaseHTTPRequestHandler):
     """A deployment that refuses every request, quoting the key it was given."""
 
