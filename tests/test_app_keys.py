@@ -49,14 +49,17 @@ async def test_a_run_fills_every_pane(open_session):
         assert bar.status == "done" and bar.tokens == app.model.tokens_out > 0
 
 
-async def test_pause_then_continue_finishes_the_run(open_session, monkeypatch):
-    monkeypatch.setenv("LGTUI_TEST_STEP_DELAY", "0.8")
-    session, _ = open_session("slow_steps")
+async def test_pause_then_continue_finishes_the_run(open_session):
+    from tests.graphs import gated_steps
+
+    gated_steps.GATE.clear()
+    session, _ = open_session(gated_steps)
     app = DebuggerApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: "one" in app.model.running_nodes(), what="node one running")
         await pilot.press("p")
-        await wait_until(pilot, lambda: app.model.status in ("pausing", "paused"))
+        await wait_status(pilot, "pausing")  # one is still running: it finishes first
+        gated_steps.GATE.set()
         await wait_status(pilot, "paused")
         assert root_nodes(app) == ["one"]
         assert app.query_one(StatusBar).status == "paused"

@@ -21,7 +21,7 @@ from tui.providers.registry import warm_up
 from tui.providers.switcher import ActiveModelSwitcher
 from tui.run_spec import RunSpec
 
-__all__ = ["Reopener", "RunSpec", "open_session"]
+__all__ = ["Reopener", "RunSpec", "open_session", "session_for"]
 
 
 def open_session(
@@ -32,6 +32,12 @@ def open_session(
     set_active_model(spec.model)
     warm_up(spec.model)
     loaded = load_graph(spec.graph, fresh=fresh)
+    return session_for(loaded, spec, clock=clock), loaded
+
+
+def session_for(loaded: LoadedGraph, spec: RunSpec, *, clock: Clock | None = None) -> Session:
+    """A session on a graph already loaded (or given as an object, by the testing
+    kit), with what ``spec`` says about the run; raises ``GraphLoadError``."""
     notices = list(loaded.notices)
     if spec.model_given and not loaded.follows_model:
         notices.append(
@@ -60,13 +66,12 @@ def open_session(
         options.clock = clock
     graph = loaded.source.graph or loaded.source.opener
     assert graph is not None
-    session = Session(
+    return Session(
         graph,
         name=loaded.name,
         default_input=loaded.default_input if loaded.has_default_input else NO_INPUT,
         options=options,
     )
-    return session, loaded
 
 
 class Reopener:

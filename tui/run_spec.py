@@ -26,5 +26,13 @@ class RunSpec:
     """``--config``: the run's RunnableConfig (configurable, tags, metadata, ...)."""
     context: dict[str, Any] = field(default_factory=dict)
     """``--context``: the graph's runtime context."""
+    from_checkpoint: str | None = None
+    """``--from``: run on from this checkpoint of ``--thread`` (a replay, or a fork)."""
+    update: dict[str, Any] | None = None
+    """``--update``: the state keys to edit at ``--from`` before running on."""
+    as_node: str | None = None
+    """``--as-node``: the node the edit is made as (what runs next follows from it)."""
     model_given: bool = False
     """``--model`` was given (not the default): worth a word when the graph ignores it."""
+    cassette: str | None = None
+    """``--cassette FILE``: record the model calls, or replay them when FILE exists."""

@@ -8,7 +8,9 @@ become method calls on the session; the session never calls the app.
 from __future__ import annotations
 
 import asyncio
+import copy
 import gc
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from typing import Any
@@ -25,6 +27,7 @@ from textual.widgets import Footer
 
 from tui.app.panes.events import EventsPane
 from tui.app.panes.graph import GraphPane
+from tui.app.panes.history import HistoryPane
 from tui.app.panes.state import CopyableTree, StatePane, store_path
 from tui.app.panes.status_bar import StatusBar
 from tui.app.panes.timeline import Timeline
@@ -35,18 +38,23 @@ from tui.app.screens.interrupt import InterruptScreen
 from tui.app.screens.model_picker import ModelPickerScreen
 from tui.app.screens.node_picker import NodePickerScreen
 from tui.app.screens.run_input import RunInputScreen
+from tui.app.screens.state_edit import StateEditScreen
+from tui.app.screens.step_picker import StepPickerScreen
 from tui.app.screens.task_detail import TaskDetailScreen
+from tui.app.screens.thread_picker import ThreadPickerScreen
 from tui.app.source import EventSource
 from tui.app.text.notifications import LiteralNotifications
 from tui.app.textual_guards import GuardedCommandPalette
-from tui.app.view.records import LogKind, Part
+from tui.app.view.records import CheckpointInfo, LogKind, Part, TaskRow
 from tui.app.view.run_view import RunView
 from tui.engine.events import Interrupted, Notice, RunFailed
 from tui.engine.no_input import NO_INPUT
 from tui.engine.session import SessionError
-from tui.engine.status import NoticeLevel, RunStatus, TaskStatus
+from tui.engine.status import ENDED, STOPPED, NoticeLevel, RunStatus, TaskStatus
 
 FRAME_S = 1 / 30
+_PLAYER_ACTIONS = frozenset({"play", "move", "move_step", "jump", "speed"})
+_RUN_ACTIONS = frozenset({"breakpoint", "rerun", "message", "run_on", "edit_fork"})
 MAX_EVENTS_PER_FRAME = 20_000
 
 
@@ -89,6 +97,65 @@ class DebuggerApp(LiteralNotifications, App[int]):
             show=False,
             tooltip="Show the long-term store (or the state again) in the inspector",
         ),
+        Binding(
+            "h",
+            "history",
+            "History",
+            tooltip="Show the thread's checkpoints (branches, subgraph steps) in the timeline's place",
+        ),
+        Binding(
+            "o",
+            "run_on",
+            "Run on",
+            show=False,
+            tooltip="Run on from the checkpoint in the inspector: the steps after it run again",
+        ),
+        Binding(
+            "E",
+            "edit_fork",
+            "Edit & fork",
+            key_display="E",
+            show=False,
+            tooltip="Edit the inspected state (or the selected value) and run on from the edit",
+        ),
+        Binding("space", "play", "Play", tooltip="Recording: play or pause"),
+        Binding(
+            "comma", "move(-1)", "◀ Event", key_display=",", tooltip="Recording: one event back"
+        ),
+        Binding(
+            "full_stop", "move(1)", "Event ▶", key_display=".", tooltip="Recording: one event on"
+        ),
+        Binding(
+            "less_than_sign",
+            "move_step(-1)",
+            "◀ Step",
+            key_display="<",
+            tooltip="Recording: back to the previous step",
+        ),
+        Binding(
+            "greater_than_sign",
+            "move_step(1)",
+            "Step ▶",
+            key_display=">",
+            tooltip="Recording: on to the next step",
+        ),
+        Binding("t", "jump", "To step", tooltip="Recording: jump to a step"),
+        Binding(
+            "plus",
+            "speed(1)",
+            "Faster",
+            key_display="+",
+            show=False,
+            tooltip="Recording: play faster",
+        ),
+        Binding(
+            "minus",
+            "speed(-1)",
+            "Slower",
+            key_display="-",
+            show=False,
+            tooltip="Recording: play slower",
+        ),
         Binding("f", "follow", "Follow", tooltip="Follow the token stream on or off"),
         Binding("g", "graph", "Graph", tooltip="Show or hide the graph pane"),
         Binding("e", "events_filter", "Filter", show=False, tooltip="Cycle the events filter"),
@@ -127,6 +194,8 @@ class DebuggerApp(LiteralNotifications, App[int]):
         ),
         "answer": frozenset({RunStatus.INTERRUPTED}),
         "message": frozenset({RunStatus.DONE}),
+        "run_on": STOPPED | ENDED,
+        "edit_fork": STOPPED | ENDED,
     }
 
     def __init__(
@@ -151,6 +220,8 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self.model.graph = source.name
         self.model.thread_id = source.thread_id
         self._interrupt_open = False
+        self._last_frame = time.monotonic()
+        self._history_mark: tuple[int, RunStatus] | None = None
 
     # -- the app's own safety: one literal path, one way out --------------------------------
 
@@ -197,6 +268,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield Timeline(self.model, id="timeline", classes="pane")
+                yield HistoryPane(id="history", classes="pane")
                 yield StatePane(id="state", classes="pane")
             with Vertical(id="right"):
                 yield TokenView(self.model, id="tokens", classes="pane")
@@ -212,6 +284,8 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self.events_pane = self.query_one(EventsPane)
         self.state_pane = self.query_one(StatePane)
         self.graph_pane = self.query_one(GraphPane)
+        self.history_pane = self.query_one(HistoryPane)
+        self.history_pane.read_only = self.source.read_only
         self.status_bar = self.query_one(StatusBar)
         self.timeline.border_title = Text("Timeline")
         self.tokens.border_title = Text("Live tokens")
@@ -243,6 +317,14 @@ class DebuggerApp(LiteralNotifications, App[int]):
     def _drain(self) -> None:
         if not self.screen_stack:  # the frame timer can outlive the screens by a tick
             return
+        player = self.source.player
+        if player is not None:
+            now = time.monotonic()
+            player.advance(now - self._last_frame)
+            self._last_frame = now
+            if self.source.rewound():
+                self._new_view()  # back in a recording: fold again from its start
+            self.status_bar.player = player.label()
         batch = self.source.drain(MAX_EVENTS_PER_FRAME)
         if batch:
             self.model.apply(batch)
@@ -253,7 +335,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
                 elif isinstance(event, RunFailed):
                     message = event.hint or f"{event.type}: {event.error}"
                     self.notify(message, title="run failed", severity="error", timeout=8)
-            if any(isinstance(e, Interrupted) for e in batch):
+            if not self.source.read_only and any(isinstance(e, Interrupted) for e in batch):
                 self.call_after_refresh(self.action_answer)
         self._refresh_panes(self.model.take_dirty())
 
@@ -278,6 +360,11 @@ class DebuggerApp(LiteralNotifications, App[int]):
             self._show_live_state()
         if dirty & (Part.GRAPH | Part.TASKS | Part.STATUS):
             self._mark_graph()
+        if dirty & (Part.STATE | Part.STATUS) and self.showing_history:
+            mark = (len(self.model.checkpoints), self.model.status)
+            if mark != self._history_mark:  # a new checkpoint, or the run stopped
+                self._history_mark = mark
+                self._load_history()
         self._update_status(now)
 
     def _update_status(self, now: float) -> None:
@@ -337,11 +424,55 @@ class DebuggerApp(LiteralNotifications, App[int]):
                 latest, None, pinned=False, note=f"step {row.step} has no checkpoint yet"
             )
             return
+        if info.values is None:
+            # Older steps' states are not held: read from the checkpointer when looked at.
+            self._show_checkpoint(info.checkpoint_id, info.ns)
+            return
         self.state_pane.show(info, self.model.parent_values(info), pinned=pinned)
         self.refresh_bindings()  # `l` (back to live) shows only while pinned
 
+    def on_history_pane_entry_highlighted(self, message: HistoryPane.EntryHighlighted) -> None:
+        entry = message.entry
+        self._show_checkpoint(entry.checkpoint_id, entry.ns)
+
+    @work(exclusive=True, group="checkpoint")
+    async def _show_checkpoint(self, checkpoint_id: str, ns: tuple[str, ...]) -> None:
+        try:
+            state = await asyncio.wrap_future(self.source.checkpoint_state(checkpoint_id, ns))
+        except Exception as exc:  # a checkpoint gone from the store: say so, keep going
+            self.notify(str(exc), severity="warning", timeout=4)
+            return
+        info = CheckpointInfo(
+            checkpoint_id,
+            state["step"] if state["step"] is not None else -1,
+            ns,
+            state["parent_id"],
+            list(state["next"]),
+            state["values"],
+        )
+        latest = self.model.latest_checkpoint()
+        pinned = latest is None or latest.checkpoint_id != checkpoint_id
+        self.state_pane.show(info, state["parent_values"], pinned=pinned)
+        self.refresh_bindings()
+
     def on_timeline_row_selected(self, message: Timeline.RowSelected) -> None:
-        self.open_screen(TaskDetailScreen(message.row))
+        if message.row.input_dropped:
+            self._open_task_read_back(message.row)
+        else:
+            self.open_screen(TaskDetailScreen(message.row))
+
+    @work(exclusive=True, group="task-input")
+    async def _open_task_read_back(self, row: TaskRow) -> None:
+        """A task of an older step: its input is the state before its step, read back."""
+        after = self.model.checkpoint_after(row)
+        state: Any = None
+        if after is not None and after.parent_id:
+            try:
+                read = self.source.checkpoint_state(after.parent_id, after.ns)
+                state = (await asyncio.wrap_future(read))["values"]
+            except Exception as exc:
+                state = f"(the state before step {row.step} could not be read: {exc})"
+        self.open_screen(TaskDetailScreen(row, state))
 
     def on_token_view_follow_changed(self, message: TokenView.FollowChanged) -> None:
         self.status_bar.follow = message.follow
@@ -353,6 +484,10 @@ class DebuggerApp(LiteralNotifications, App[int]):
             return False  # keys that land while the app exits do nothing
         if action == "live_state":
             return self.state_pane.pinned
+        if action in _PLAYER_ACTIONS:
+            return self.source.player is not None
+        if action in _RUN_ACTIONS and self.source.read_only:
+            return False  # a recording is looked at, not run
         allowed = self.KEYS_BY_STATUS.get(action)
         if allowed is None:
             return True
@@ -456,6 +591,152 @@ class DebuggerApp(LiteralNotifications, App[int]):
             self.notify(str(exc), severity="warning", timeout=4)
             return
         self.state_pane.show_store(items, changed)
+
+    @property
+    def showing_history(self) -> bool:
+        return self.screen.has_class("show-history")
+
+    def action_history(self) -> None:
+        self.screen.toggle_class("show-history")
+        # Focus once the pane is shown: keys typed next must move in it, not elsewhere.
+        if self.showing_history:
+            self._load_history()
+            self.call_after_refresh(self.history_pane.focus)
+        else:
+            self.call_after_refresh(self.timeline.focus)
+
+    @work(exclusive=True, group="history")
+    async def _load_history(self) -> None:
+        try:
+            entries = await asyncio.wrap_future(self.source.history())
+        except Exception as exc:
+            self.notify(str(exc), severity="warning", timeout=4)
+            return
+        self.history_pane.show(entries)
+
+    def _inspected(self) -> CheckpointInfo | None:
+        """The checkpoint o and E act on: the one the inspector shows."""
+        shown = self.state_pane.shown
+        if shown is None or self.state_pane.showing_store:
+            self.notify("no checkpoint in the inspector: pick a step first", severity="warning")
+            return None
+        if shown.ns:
+            self.notify(
+                "that is a subgraph's checkpoint: run on from the parent step that holds it",
+                severity="warning",
+            )
+            return None
+        return shown
+
+    def action_run_on(self) -> None:
+        info = self._inspected()
+        if info is not None:
+            self._run_op(
+                lambda: self.source.replay_from(info.checkpoint_id),
+                f"running on from step {info.step}",
+            )
+            self._show_live_state()
+
+    def action_edit_fork(self) -> None:
+        info = self._inspected()
+        if info is None:
+            return
+        values = info.values if isinstance(info.values, dict) else {}
+        picked = self.state_pane.value_tree.selected_value()
+        path: tuple[Any, ...] = picked[0] if picked is not None and picked[0] else ()
+        value = picked[1] if path and picked is not None else values
+        where = ".".join(str(p) for p in path) or "the state"
+        checkpoint_id = info.checkpoint_id
+
+        def attempt(edited: Any, as_node: str | None) -> Future[Any]:
+            change = _with_value(values, path, edited) if path else edited
+            return self.source.fork(checkpoint_id, change, as_node=as_node)
+
+        def done(forked: bool | None) -> None:
+            if forked:
+                self.notify(f"forked at step {info.step}: running on from the edit", timeout=3)
+                self._show_live_state()
+                self.refresh_bindings()
+
+        self.open_screen(
+            StateEditScreen(
+                f"Edit {where} at step {info.step}", value, self.source.node_names(), attempt
+            ),
+            done,
+        )
+
+    @work(exclusive=True, group="threads")
+    async def action_switch_thread(self) -> None:
+        try:
+            ids = await asyncio.wrap_future(self.source.thread_ids())
+        except Exception as exc:
+            self.notify(str(exc), severity="warning", timeout=4)
+            return
+
+        def chosen(thread_id: str | None) -> None:
+            if thread_id and thread_id != self.source.thread_id:
+                self._switch_thread(thread_id, self.source.thread_id)
+
+        self.open_screen(ThreadPickerScreen(ids, self.source.thread_id), chosen)
+
+    @work(exclusive=True, group="switch-thread")
+    async def _switch_thread(self, thread_id: str, back_to: str) -> None:
+        # The view starts empty before the engine shows the thread (its events follow);
+        # a refused switch emitted nothing, and the old thread is shown again.
+        self._new_view()
+        self.model.thread_id = thread_id
+        self._refresh_panes(Part.ALL)
+        try:
+            await asyncio.wrap_future(self.source.switch_thread(thread_id))
+        except Exception as exc:
+            self.notify(str(exc), severity="warning", timeout=4)
+            self._new_view()
+            self._run_op(lambda: self.source.switch_thread(back_to))
+            return
+        self.notify(f"thread {thread_id}", timeout=3)
+
+    def _new_view(self) -> None:
+        """An empty view for the panes, to fold events into from the start."""
+        self.model = RunView()
+        self.model.graph = self.source.name
+        self.model.thread_id = self.source.thread_id
+        for pane in (self.timeline, self.tokens, self.events_pane):
+            pane.model = self.model
+
+    # -- a recording's player ----------------------------------------------------------
+
+    def action_play(self) -> None:
+        if self.source.player is not None:
+            self.source.player.toggle()
+
+    def action_move(self, events: int) -> None:
+        if self.source.player is not None:
+            self.source.player.move(events)
+
+    def action_move_step(self, steps: int) -> None:
+        if self.source.player is not None:
+            self.source.player.move_step(steps)
+
+    def action_speed(self, by: int) -> None:
+        if self.source.player is not None:
+            self.notify(f"playing at {self.source.player.faster(by):g}×", timeout=2)
+
+    def action_jump(self) -> None:
+        player = self.source.player
+        if player is None:
+            return
+        steps = [step for _, step in player.step_starts]
+        if not steps:
+            self.notify("the recording has no steps to jump to", severity="warning")
+            return
+
+        def chosen(step: int | None) -> None:
+            if step is not None and player.jump_to_step(step):
+                self.notify(f"at step {step}", timeout=2)
+
+        player.playing = False  # the jump lands where it was asked, not further on
+
+        self.open_screen(StepPickerScreen(steps, player.step), chosen)
 
     def action_live_state(self) -> None:
         self._show_live_state()
@@ -571,6 +852,12 @@ class DebuggerApp(LiteralNotifications, App[int]):
                 "Pick the chat model for the next run (lists what Ollama has pulled)",
                 self.action_switch_model,
             )
+        if not self.source.read_only and not self.source.status.active:
+            yield SystemCommand(
+                "Switch thread",
+                "Open another thread of this checkpointer (its history, its pending interrupt)",
+                self.action_switch_thread,
+            )
         if self.reopen is not None:
             yield SystemCommand(
                 "Reload graph from disk",
@@ -620,10 +907,20 @@ class DebuggerApp(LiteralNotifications, App[int]):
         for listener in old.listeners:  # a recording follows the reload
             session.add_listener(listener)
         old.close()
-        self.model = RunView()
-        for pane in (self.timeline, self.tokens, self.events_pane):
-            pane.model = self.model
+        self._new_view()
         self._graph_structure()
         self.notify("graph reloaded", timeout=3)
         self._refresh_panes(self.model.take_dirty())
         self._autostart()
+
+
+def _with_value(values: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    """The top-level key ``path`` starts at, with the value at ``path`` replaced."""
+    if len(path) == 1:
+        return {path[0]: value}
+    top: Any = copy.deepcopy(values.get(path[0]))
+    target = top
+    for part in path[1:-1]:
+        target = target[part]
+    target[path[-1]] = value
+    return {path[0]: top}

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, NoReturn
 
+from tui.app.player import Player
+from tui.app.recorded_history import recorded_history, recorded_state
 from tui.engine.events import Event, RunStarted, Status, StoreChanged, TaskStarted
 from tui.engine.ports import ModelSwitcher
 from tui.engine.session import SessionError
@@ -21,8 +23,10 @@ class ReplaySource:
     model_switcher: ModelSwitcher | None = None
 
     def __init__(self, events: list[Event], *, name: str) -> None:
-        self._pending = list(events)
         self._all = list(events)
+        # Opened at the end (the whole recording shown); the player moves from there.
+        self.player = Player(self._all, position=len(self._all))
+        self._delivered = 0
         self.name = name
         started = next((e for e in events if isinstance(e, RunStarted)), None)
         self.thread_id = started.thread_id if started is not None else ""
@@ -45,9 +49,21 @@ class ReplaySource:
         return self._end
 
     def drain(self, limit: int | None = None) -> list[Event]:
-        count = len(self._pending) if limit is None else limit
-        out, self._pending = self._pending[:count], self._pending[count:]
+        """The events up to the player's position not handed out yet."""
+        end = self.player.position
+        if limit is not None:
+            end = min(end, self._delivered + limit)
+        out = self._all[self._delivered : end]
+        self._delivered = max(self._delivered, end)
         return out
+
+    def rewound(self) -> bool:
+        """True once after the player moved back: the view must be folded again from
+        the first event (``drain`` then starts there)."""
+        if self.player.position >= self._delivered:
+            return False
+        self._delivered = 0
+        return True
 
     def add_listener(self, listener: Callable[[Event], None]) -> None:
         raise SessionError(READ_ONLY)
@@ -82,17 +98,42 @@ class ReplaySource:
         for event in self._all:
             if isinstance(event, StoreChanged):
                 items[(tuple(event.namespace), event.key)] = event.value
-        future: Future = Future()
-        future.set_result(
+        return _done(
             [
                 {"namespace": list(ns), "key": key, "value": value}
                 for (ns, key), value in items.items()
                 if value is not None
             ]
         )
-        return future
 
     def switch_model(self, text: str) -> str:
+        _refuse()
+
+    def history(self) -> Future:
+        """The recorded thread's checkpoints, as the live history shows them."""
+        return _done(recorded_history(self._all))
+
+    def checkpoint_state(self, checkpoint_id: str, ns: tuple[str, ...] = ()) -> Future:
+        return _done(recorded_state(self._all, checkpoint_id))
+
+    def replay_from(self, checkpoint_id: str, *, step: bool = False) -> Future:
+        _refuse()
+
+    def fork(
+        self,
+        checkpoint_id: str,
+        edited: dict[str, Any],
+        *,
+        as_node: str | None = None,
+        run: bool = True,
+        step: bool = False,
+    ) -> Future:
+        _refuse()
+
+    def thread_ids(self) -> Future:
+        return _done([self.thread_id])
+
+    def switch_thread(self, thread_id: str) -> Future:
         _refuse()
 
     def node_names(self) -> list[str]:
@@ -117,7 +158,13 @@ class ReplaySource:
         return []
 
     def close(self) -> None:
-        self._pending = []
+        self.player.playing = False
+
+
+def _done(value: Any) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
 
 
 def _refuse() -> NoReturn:

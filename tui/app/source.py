@@ -10,6 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, Protocol
 
+from tui.app.player import Player
 from tui.engine.events import Event
 from tui.engine.ports import ModelSwitcher
 from tui.engine.status import RunStatus
@@ -20,6 +21,10 @@ class EventSource(Protocol):
     thread_id: str
     status: RunStatus
     read_only: bool
+
+    @property
+    def player(self) -> Player | None:
+        """A recording's player (``None`` for a live session)."""
 
     @property
     def interrupt_before(self) -> list[str]: ...
@@ -48,3 +53,19 @@ class EventSource(Protocol):
     def needs_input(self) -> bool: ...
     def input_keys(self) -> list[str]: ...
     def close(self) -> None: ...
+    # Time travel: the thread's checkpoints, one checkpoint's state, and running on.
+    def history(self) -> Future: ...
+    def checkpoint_state(self, checkpoint_id: str, ns: tuple[str, ...] = ()) -> Future: ...
+    def replay_from(self, checkpoint_id: str, *, step: bool = False) -> Future: ...
+    def fork(
+        self,
+        checkpoint_id: str,
+        edited: dict[str, Any],
+        *,
+        as_node: str | None = None,
+        run: bool = True,
+        step: bool = False,
+    ) -> Future: ...
+    def thread_ids(self) -> Future: ...
+    def switch_thread(self, thread_id: str) -> Future: ...
+    def rewound(self) -> bool: ...

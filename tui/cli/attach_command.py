@@ -74,6 +74,9 @@ class _Attach:
     input: Any
     resume: Any
     jsonl: str | None
+    from_checkpoint: str | None = None
+    update: dict[str, Any] | None = None
+    as_node: str | None = None
 
 
 def command(args: argparse.Namespace) -> int:

@@ -24,12 +24,25 @@ class HeadlessSession(Protocol):
     def go(self, input: Any = ...) -> Future: ...
     def answer(self, value: Any, interrupt_id: str | None = None) -> Future: ...
     def cancel(self) -> None: ...
+    def replay_from(self, checkpoint_id: str, *, step: bool = False) -> Future: ...
+    def fork(
+        self,
+        checkpoint_id: str,
+        edited: dict[str, Any],
+        *,
+        as_node: str | None = None,
+        run: bool = True,
+        step: bool = False,
+    ) -> Future: ...
 
 
 class HeadlessSpec(Protocol):
     input: Any
     resume: Any
     jsonl: str | None
+    from_checkpoint: str | None
+    update: dict[str, Any] | None
+    as_node: str | None
 
 
 def run_headless(session: HeadlessSession, spec: HeadlessSpec, writer: JsonlWriter) -> int:
@@ -59,7 +72,9 @@ def run_headless(session: HeadlessSession, spec: HeadlessSpec, writer: JsonlWrit
     session.add_listener(writer)
     session.add_listener(watch)
     try:
-        if spec.resume is not NO_INPUT:
+        if spec.from_checkpoint is not None:
+            travel(session, spec).result()
+        elif spec.resume is not NO_INPUT:
             session.answer(spec.resume).result()
         else:
             session.go(spec.input).result()
@@ -76,6 +91,14 @@ def run_headless(session: HeadlessSession, spec: HeadlessSpec, writer: JsonlWrit
     if writer.broken is not None and writer.name == "stdout":
         return _output_gone(session, finished, writer)
     return BY_OUTCOME.get(outcome[-1], EXIT_FAILED) if outcome else EXIT_FAILED
+
+
+def travel(session: HeadlessSession, spec: HeadlessSpec) -> Future:
+    """``--from``: replay from the checkpoint, or fork it with ``--update``."""
+    assert spec.from_checkpoint is not None
+    if spec.update is not None:
+        return session.fork(spec.from_checkpoint, spec.update, as_node=spec.as_node)
+    return session.replay_from(spec.from_checkpoint)
 
 
 def _cancel(session: HeadlessSession, finished: threading.Event) -> None:

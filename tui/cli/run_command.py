@@ -8,6 +8,7 @@ import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from tui.cli import cassette_option
 from tui.cli.arguments import add_model_options, parse_json_arg, split_nodes
 from tui.cli.errors import UsageError, print_error
 from tui.cli.exit_codes import EXIT_USAGE
@@ -66,7 +67,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="VALUE",
         help="answer the pending interrupt on --thread (JSON, or plain text)",
     )
+    run.add_argument(
+        "--from",
+        dest="from_checkpoint",
+        metavar="CHECKPOINT_ID",
+        help="run on from this checkpoint of --thread: the steps after it run again, as a "
+        "new branch (ids: langgraph-tui threads --thread ID)",
+    )
+    run.add_argument(
+        "--update",
+        metavar="JSON",
+        help="with --from: set these state keys first (a JSON object, or @file.json); "
+        "the edit is checked against the state schema before anything is written",
+    )
+    run.add_argument("--as-node", metavar="NODE", help="with --update: make the edit as NODE")
     run.add_argument("--verbose", action="store_true", help="show tracebacks for load errors")
+    cassette_option.add_argument(run)
 
 
 def run_spec_from_args(args: argparse.Namespace) -> RunSpec:
@@ -89,6 +105,7 @@ def run_spec_from_args(args: argparse.Namespace) -> RunSpec:
         raise UsageError(str(exc)) from exc
     if args.resume is not None and not args.thread:
         raise UsageError("--resume needs --thread ID (and a persistent --checkpointer sqlite:PATH)")
+    _check_time_travel(args)
     if args.recursion_limit is not None and args.recursion_limit < 1:
         raise UsageError(
             f"--recursion-limit must be 1 or more (got {args.recursion_limit}): "
@@ -109,7 +126,30 @@ def run_spec_from_args(args: argparse.Namespace) -> RunSpec:
         config=_json_object(args, "config"),
         context=_json_object(args, "context"),
         model_given=args.model is not None,
+        from_checkpoint=args.from_checkpoint,
+        update=_json_object(args, "update") if args.update is not None else None,
+        as_node=args.as_node,
+        cassette=args.cassette,
     )
+
+
+def _check_time_travel(args: argparse.Namespace) -> None:
+    if args.from_checkpoint is None:
+        if args.update is not None or args.as_node is not None:
+            raise UsageError("--update and --as-node edit a checkpoint: give it with --from ID")
+        return
+    if not args.thread:
+        raise UsageError(
+            "--from needs --thread ID (and a persistent --checkpointer sqlite:PATH): "
+            "a checkpoint belongs to a thread"
+        )
+    if args.resume is not None or args.input is not None or args.message is not None:
+        raise UsageError(
+            "--from runs on from a checkpoint's own state: drop --input/--message/--resume "
+            "(edit the state with --update)"
+        )
+    if args.as_node is not None and args.update is None:
+        raise UsageError("--as-node names who makes an edit: give the edit with --update JSON")
 
 
 def _json_object(args: argparse.Namespace, name: str) -> dict:
@@ -185,7 +225,9 @@ def _with_session(spec: RunSpec, use: Callable[[Session, LoadedGraph], int]) -> 
         return EXIT_USAGE
     try:
         _check_breakpoints(session, spec.interrupt_before + spec.interrupt_after)
-        return use(session, loaded)
+        return cassette_option.run_with_cassette(
+            spec.cassette, session, lambda: use(session, loaded)
+        )
     finally:
         session.close()
 
@@ -203,6 +245,7 @@ def _run_tui(
     session: Session, loaded: LoadedGraph, spec: RunSpec, recorder: JsonlWriter | None
 ) -> int:
     from tui.app.app import DebuggerApp
+    from tui.cli.headless import travel
     from tui.engine.session import SessionError
     from tui.launcher import Reopener
 
@@ -213,6 +256,8 @@ def _run_tui(
     if spec.thread_id:
         try:
             session.open_thread().result()
+            if spec.from_checkpoint is not None:
+                travel(session, spec).result()
         except SessionError as exc:
             raise UsageError(str(exc)) from exc
     app = DebuggerApp(session, reopen=Reopener(spec, loaded), first_input=spec.input)

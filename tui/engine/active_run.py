@@ -32,6 +32,8 @@ class ActiveRun:
     """The last root checkpoint this run's own stream reported."""
     blocked_nodes: set[str] = field(default_factory=set)
     """Nodes already reported for blocking the loop in this run (once each)."""
+    from_checkpoint: str | None = None
+    """The checkpoint this run goes on from (a replay or a fork); else the latest."""
 
     def request_step_stop(self) -> None:
         """Step mode asked for while running: stop after the step now in flight."""

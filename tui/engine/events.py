@@ -169,6 +169,8 @@ class Checkpoint(Event):
     parent_id: str | None
     next: list[str]
     values: JSON = None
+    source: str | None = None
+    """Why LangGraph wrote it: input, loop, update (an edit) or fork."""
 
 
 @_register
@@ -212,6 +214,9 @@ class Resumed(Event):
     next: list[str]
     how: ResumeHow = ResumeHow.CONTINUE
     value: JSON = None
+    """The answer (``answer``), or the keys an edit changed (``fork``)."""
+    from_checkpoint: str | None = None
+    """The earlier checkpoint a replay or a fork goes on from."""
 
 
 @_register

@@ -126,8 +126,21 @@ class Jsonifier:
 
 
 def _is_secret_item(name: str, item: Any) -> bool:
-    # Numbers and flags under a secret-sounding name ("token_count") are not secrets.
-    return is_secret_name(name) and not (item is None or isinstance(item, bool | int | float))
+    # Numbers and flags under a secret-sounding name ("token_count") are not secrets,
+    # nor are containers of nothing else (usage's "input_token_details" counts).
+    return is_secret_name(name) and not _only_numbers(item)
+
+
+def _only_numbers(item: Any, depth: int = 0) -> bool:
+    if item is None or isinstance(item, bool | int | float):
+        return True
+    if depth > 8:
+        return False
+    if isinstance(item, Mapping):
+        return all(_only_numbers(value, depth + 1) for value in item.values())
+    if isinstance(item, list | tuple):
+        return all(_only_numbers(value, depth + 1) for value in item)
+    return False
 
 
 def _int(value: int) -> int | str:

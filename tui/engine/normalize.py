@@ -171,6 +171,7 @@ class Normalizer:
                     parent_id=(parent.get("configurable") or {}).get("checkpoint_id"),
                     next=list(payload.get("next") or []),
                     values=self.jsonify(payload.get("values")),
+                    source=(payload.get("metadata") or {}).get("source"),
                 )
             ]
         name = payload.get("name", "")

@@ -67,6 +67,7 @@ from tui.engine.events import (
     StoreChanged,
 )
 from tui.engine.given_answers import FailedAnswer, failed_answers
+from tui.engine.history import HistoryEntry, build_history, list_checkpoints
 from tui.engine.jsonify import Jsonifier, format_exception, safe_str
 from tui.engine.llm_stats import LlmStatsHandler
 from tui.engine.loop_thread import LoopThread
@@ -75,6 +76,14 @@ from tui.engine.normalize import STREAM_MODES, Normalizer
 from tui.engine.ports import ErrorExplainer, GraphOpener, ModelSwitcher, ModelSwitchError
 from tui.engine.redaction import Redactor, secret_values_in
 from tui.engine.run_inputs import RunInputs, build_config
+from tui.engine.state_edit import (
+    EditRefused,
+    changed_values,
+    check_update,
+    dry_run,
+    verify_edit,
+    write_edit,
+)
 from tui.engine.status import (
     NoticeLevel,
     PauseReason,
@@ -85,6 +94,7 @@ from tui.engine.status import (
 )
 from tui.engine.store import ObservedStore, StoreOpener, StoreWrite, store_items
 from tui.engine.task_watcher import TaskWatcher
+from tui.engine.threads import thread_ids
 from tui.engine.watchdog import LoopWatchdog
 
 _NO_NODE = "\x00langgraph-tui: no node"
@@ -132,6 +142,7 @@ class _Ending:
 
 class Session:
     read_only = False
+    player = None  # only a recording has one
 
     def __init__(
         self,
@@ -202,6 +213,11 @@ class Session:
         # Checkpoint events wait here until their checkpoint is saved.
         self._held_checkpoints: dict[str, tuple[Checkpoint, int]] = {}
         self._saved_checkpoints: set[str] = set()
+        # What the history cannot read from checkpoint metadata: each checkpoint's
+        # next nodes (from the stream, or read when looked at) and edits' as_node.
+        self._known_next: dict[str, list[str]] = {}
+        self._as_nodes: dict[str, str] = {}
+        self._acting = False  # an action that may start a run is under way
 
     # -- events out -------------------------------------------------------------------
 
@@ -225,6 +241,10 @@ class Session:
         """Every event emitted since the last drain (at most ``limit``), oldest first."""
         return self._bus.drain(limit)
 
+    def rewound(self) -> bool:
+        """A live session only moves forward (a recording's player can go back)."""
+        return False
+
     def redact(self, text: str) -> str:
         """``text`` with every secret this session knows replaced."""
         return self.redactor.scrub(text)
@@ -241,7 +261,7 @@ class Session:
         """What a user who runs a graph on a thread means: continue the thread if it
         stopped mid-run, else start a run with ``input`` (the next turn, on a thread
         that finished)."""
-        return self._submit(self._go(input))
+        return self._submit_exclusive(self._go(input))
 
     # -- run control --------------------------------------------------------------------
 
@@ -251,14 +271,14 @@ class Session:
 
     def start(self, input: Any = NO_INPUT, *, step: bool = False) -> concurrent.futures.Future:
         """Start a run on the current thread with ``input`` (default: the graph's)."""
-        return self._submit(self._start(input, step))
+        return self._submit_exclusive(self._start(input, step))
 
     def rerun(self, input: Any = NO_INPUT, *, step: bool = False) -> concurrent.futures.Future:
         """Start again on a new thread id, with the same input unless one is given."""
-        return self._submit(self._rerun(input, step))
+        return self._submit_exclusive(self._rerun(input, step))
 
     def resume(self) -> concurrent.futures.Future:
-        return self._submit(self._resume(step=False))
+        return self._submit_exclusive(self._resume(step=False))
 
     def step_once(self) -> concurrent.futures.Future:
         """Run exactly one superstep, then pause. While running: pause after this step."""
@@ -268,7 +288,7 @@ class Session:
                 run.request_step_stop()
                 self._set_status(RunStatus.PAUSING, "after this step")
                 return _done_future()
-        return self._submit(self._step_from_rest())
+        return self._submit_exclusive(self._step_from_rest())
 
     def pause(self) -> None:
         """Stop at the next step boundary; the nodes already running finish first."""
@@ -290,7 +310,7 @@ class Session:
 
     def answer(self, value: Any, interrupt_id: str | None = None) -> concurrent.futures.Future:
         """Answer the pending interrupt(s) and resume with ``Command(resume=...)``."""
-        return self._submit(self._answer(value, interrupt_id))
+        return self._submit_exclusive(self._answer(value, interrupt_id))
 
     @property
     def interrupt_before(self) -> list[str]:
@@ -362,6 +382,22 @@ class Session:
     def _submit(self, coro: Coroutine[Any, Any, Any]) -> concurrent.futures.Future:
         return self._engine.submit(coro)
 
+    def _submit_exclusive(self, coro: Coroutine[Any, Any, Any]) -> concurrent.futures.Future:
+        """An action that may start a run: one at a time. Each awaits (reading the
+        thread) between its idle check and its launch, so two quick presses would
+        otherwise both pass the check and start two runs."""
+        return self._engine.submit(self._exclusively(coro))
+
+    async def _exclusively(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        if self._acting:
+            coro.close()
+            raise SessionError("another action is starting a run: wait for it")
+        self._acting = True
+        try:
+            return await coro
+        finally:
+            self._acting = False
+
     async def _ensure_graph(self) -> Pregel:
         if self._graph is not None and self._graph_engine is self._engine:
             return self._graph
@@ -421,9 +457,19 @@ class Session:
 
     async def _open_thread(self) -> None:
         state, _ = await self._state()
+        owner = (state.metadata or {}).get("graph_id")
+        if isinstance(owner, str) and owner != self.name:
+            # Running this graph on it would write one graph's steps into another's
+            # (read with this graph's channels, it would even look new).
+            raise SessionError(
+                f"thread {self.thread_id} belongs to graph {owner}, not {self.name}: "
+                "open it with that graph, or use another --thread"
+            )
         ahead = _ahead(state)
         if not state.values and not ahead:
             return  # a new thread
+        # The thread's own secrets (an api_key in its state): known before anything shows.
+        self.redactor.learn(secret_values_in(state.values))
         values = self.jsonify(state.values)
         step = _step_of(state)
         checkpoint_id = (state.config.get("configurable") or {}).get("checkpoint_id")
@@ -573,7 +619,9 @@ class Session:
         )
         self._launch(graph, Command(resume=resume), False)
 
-    def _launch(self, graph: Pregel, payload: Any, step: bool) -> None:
+    def _launch(
+        self, graph: Pregel, payload: Any, step: bool, from_checkpoint: str | None = None
+    ) -> None:
         with self._bus.lock:
             generation = self._bus.generation
             # Bound to the run's generation, so a late callback from an abandoned
@@ -586,6 +634,7 @@ class Session:
                 step_mode=step,
                 llm_stats=stats,
                 watcher=watcher,
+                from_checkpoint=from_checkpoint,
             )
             self._run = run
             self._set_status(RunStatus.RUNNING)
@@ -593,6 +642,8 @@ class Session:
 
     async def _drive(self, graph: Pregel, payload: Any, run: ActiveRun) -> None:
         config, context = self._run_config(run)
+        if run.from_checkpoint is not None:
+            config["configurable"]["checkpoint_id"] = run.from_checkpoint
         try:
             try:
                 stream = graph.astream(
@@ -673,10 +724,240 @@ class Session:
         """Every item in the store, as ``{namespace, key, value, updated_at}`` dicts."""
         return self._submit(self._store_items())
 
+    # -- time travel --------------------------------------------------------------------
+
+    def history(self) -> concurrent.futures.Future:
+        """The thread's checkpoints as ``HistoryEntry`` roots, oldest first."""
+        return self._submit(self._history())
+
+    def checkpoint_state(
+        self, checkpoint_id: str, ns: tuple[str, ...] = ()
+    ) -> concurrent.futures.Future:
+        """One checkpoint's state, read from the checkpointer: ``{step, next, values,
+        parent_values}`` (the values as JSON, as events carry them)."""
+        return self._submit(self._checkpoint_state(checkpoint_id, ns))
+
+    def replay_from(self, checkpoint_id: str, *, step: bool = False) -> concurrent.futures.Future:
+        """Run on from an earlier checkpoint: the steps before it are not run again;
+        the ones after it run anew, as a new branch (the old one stays)."""
+        return self._submit_exclusive(self._replay_from(checkpoint_id, step))
+
+    def fork(
+        self,
+        checkpoint_id: str,
+        edited: dict[str, Any],
+        *,
+        as_node: str | None = None,
+        run: bool = True,
+        step: bool = False,
+    ) -> concurrent.futures.Future:
+        """Write an edited copy of a checkpoint (``edited``: top-level keys to their new
+        values, as JSON) as a new branch, and run on from it unless ``run`` is false.
+        An edit that does not fit the state is refused before anything is written."""
+        return self._submit_exclusive(self._fork(checkpoint_id, edited, as_node, run, step))
+
+    def thread_ids(self) -> concurrent.futures.Future:
+        """The ids of the threads the checkpointer holds, most recent first."""
+        return self._submit(self._thread_ids())
+
+    def switch_thread(self, thread_id: str) -> concurrent.futures.Future:
+        """Look at another thread of the same checkpointer, as a reopened one."""
+        return self._submit_exclusive(self._switch_thread(thread_id))
+
     async def _store_items(self) -> list[dict[str, Any]]:
         await self._ensure_graph()
         assert self._store is not None
         return self.jsonify(await store_items(self._store.inner))
+
+    async def _history(self) -> list[HistoryEntry]:
+        await self._ensure_graph()
+        assert self._saver is not None
+        refs = await list_checkpoints(self._saver.inner, self.thread_id)
+        # A thread this session did not run (reopened) has no streamed next nodes:
+        # read the newest few, so the recent history says what ran.
+        unknown = [r for r in refs if not r.ns and r.checkpoint_id not in self._known_next]
+        for ref in unknown[-_HISTORY_READ_AHEAD:]:
+            with contextlib.suppress(Exception):
+                await self._read_checkpoint(ref.checkpoint_id, ())
+        return build_history(refs, self._known_next, self._as_nodes)
+
+    def _checkpoint_config(self, checkpoint_id: str, ns: tuple[str, ...] = ()) -> RunnableConfig:
+        return {
+            "configurable": {
+                "thread_id": self.thread_id,
+                "checkpoint_ns": "|".join(ns),
+                "checkpoint_id": checkpoint_id,
+            }
+        }
+
+    async def _read_checkpoint(
+        self, checkpoint_id: str, ns: tuple[str, ...]
+    ) -> tuple[Any, list[str], int | None, str | None]:
+        """A checkpoint's state: (values, next, step, parent id); values as the graph has them."""
+        graph = await self._ensure_graph()
+        assert self._saver is not None
+        config = self._checkpoint_config(checkpoint_id, ns)
+        if ns:
+            # A subgraph's checkpoint, read as stored: its channels are its state.
+            found = await self._saver.inner.aget_tuple(config)
+            if found is None:
+                raise SessionError(self._no_checkpoint(checkpoint_id))
+            values = {
+                k: v
+                for k, v in found.checkpoint["channel_values"].items()
+                if not k.startswith("__") and ":" not in k
+            }
+            self.redactor.learn(secret_values_in(values))
+            step = (found.metadata or {}).get("step")
+            parent = ((found.parent_config or {}).get("configurable") or {}).get("checkpoint_id")
+            next_nodes = self._known_next.get(checkpoint_id, [])
+            return values, next_nodes, step if isinstance(step, int) else None, parent
+        state = await graph.aget_state(config)
+        if state.metadata is None or _checkpoint_id(state) != checkpoint_id:
+            # LangGraph answers an unknown id with an empty snapshot, not an error.
+            raise SessionError(self._no_checkpoint(checkpoint_id))
+        self.redactor.learn(secret_values_in(state.values))
+        next_nodes = _ahead(state)
+        self._known_next[checkpoint_id] = next_nodes
+        parent = ((state.parent_config or {}).get("configurable") or {}).get("checkpoint_id")
+        return state.values, next_nodes, _step_of(state), parent
+
+    def _no_checkpoint(self, checkpoint_id: str) -> str:
+        where = self.options.checkpointer
+        listing = (
+            f"langgraph-tui threads --checkpointer {where} --thread {self.thread_id}"
+            if where != "memory"
+            else "the checkpoint events, or h in the TUI"
+        )
+        return (
+            f"thread {self.thread_id} has no checkpoint {checkpoint_id!r}: its ids are in {listing}"
+        )
+
+    async def _checkpoint_state(self, checkpoint_id: str, ns: tuple[str, ...]) -> dict[str, Any]:
+        values, next_nodes, step, parent = await self._read_checkpoint(checkpoint_id, ns)
+        parent_values = None
+        if parent:
+            with contextlib.suppress(SessionError):
+                parent_values = self.jsonify((await self._read_checkpoint(parent, ns))[0])
+        return {
+            "checkpoint_id": checkpoint_id,
+            "ns": list(ns),
+            "step": step,
+            "next": next_nodes,
+            "parent_id": parent,
+            "values": self.jsonify(values),
+            "parent_values": parent_values,
+        }
+
+    async def _replay_from(self, checkpoint_id: str, step: bool) -> None:
+        self._require_idle()
+        graph = await self._ensure_graph()
+        _, next_nodes, at_step, _ = await self._read_checkpoint(checkpoint_id, ())
+        if not next_nodes:
+            raise SessionError(
+                f"checkpoint {checkpoint_id} is where a run ended: there is nothing to run on "
+                "from it (pick an earlier one)"
+            )
+        self._emit_current(
+            Resumed(
+                step=at_step,
+                next=next_nodes,
+                how=ResumeHow.REPLAY,
+                from_checkpoint=checkpoint_id,
+            )
+        )
+        self._launch(graph, None, step, from_checkpoint=checkpoint_id)
+
+    async def _fork(
+        self,
+        checkpoint_id: str,
+        edited: dict[str, Any],
+        as_node: str | None,
+        run: bool,
+        step: bool,
+    ) -> str:
+        self._require_idle()
+        graph = await self._ensure_graph()
+        assert self._saver is not None
+        if not isinstance(edited, dict):
+            raise SessionError("an edit is a JSON object of state keys and their new values")
+        values, _, at_step, _ = await self._read_checkpoint(checkpoint_id, ())
+        if as_node is not None and as_node not in graph_info.node_names(self._user_graph):
+            nodes = ", ".join(graph_info.node_names(self._user_graph))
+            raise SessionError(f"no node {as_node!r} to make the edit as: the nodes are {nodes}")
+        config = self._checkpoint_config(checkpoint_id)
+        try:
+            shown = self.jsonify(values) if isinstance(values, dict) else {}
+            update = changed_values(values if isinstance(values, dict) else {}, shown, edited)
+            if not update:
+                raise EditRefused("the edit changes nothing")
+            check_update(graph, update)
+            await dry_run(graph, self._saver.inner, config, update, as_node, self.jsonify)
+            written = await write_edit(graph, config, update, as_node)
+        except EditRefused as exc:
+            raise SessionError(f"edit refused, nothing written: {exc}") from exc
+        new_id = written["configurable"]["checkpoint_id"]
+        try:
+            await verify_edit(graph, written, update, self.jsonify)
+        except EditRefused as exc:
+            # The scratch copy held it, the thread does not: say what is there.
+            raise SessionError(
+                f"the edit was written as checkpoint {new_id} but it does not hold: {exc}; "
+                "it is not run on"
+            ) from exc
+        if as_node is not None:
+            self._as_nodes[new_id] = as_node
+        state = await graph.aget_state(written)
+        new_step = _step_of(state)
+        self._emit_current(
+            Checkpoint(
+                step=new_step if new_step is not None else -1,
+                checkpoint_id=new_id,
+                parent_id=checkpoint_id,
+                next=_ahead(state),
+                values=self.jsonify(state.values),
+                source="update",
+            )
+        )
+        forked = Resumed(
+            step=at_step,
+            next=_ahead(state),
+            how=ResumeHow.FORK,
+            value=self.jsonify(update),
+            from_checkpoint=checkpoint_id,
+        )
+        if not run or not _ahead(state):
+            # Nothing runs: the fork is the whole of this action, and it ends here.
+            self._emit_current(forked)
+            where = f"forked at step {at_step}"
+            if _ahead(state):
+                self._set_status(RunStatus.PAUSED, f"{where}; next: {', '.join(_ahead(state))} (c)")
+                outcome = RunOutcome.PAUSED
+            else:
+                self._set_status(RunStatus.DONE, f"{where}: nothing runs after it")
+                outcome = RunOutcome.DONE
+            self._emit_current(RunFinished(status=outcome, values=self.jsonify(state.values)))
+            return new_id
+        self._emit_current(forked)
+        self._launch(graph, None, step, from_checkpoint=new_id)
+        return new_id
+
+    async def _thread_ids(self) -> list[str]:
+        await self._ensure_graph()
+        assert self._saver is not None
+        return await thread_ids(self._saver.inner, graph=self.name)
+
+    async def _switch_thread(self, thread_id: str) -> None:
+        self._require_idle()
+        if thread_id not in await self._thread_ids():
+            raise SessionError(
+                f"thread {thread_id} is not a thread of {self.name} in this checkpointer"
+            )
+        self.thread_id = thread_id
+        self.step, self.next, self.values = None, [], None
+        self.last_input = NO_INPUT
+        self._set_status(RunStatus.IDLE, f"thread {thread_id}")
+        await self._open_thread()
 
     def _emit_stream_event(self, event: Event, run: ActiveRun) -> None:
         # A checkpoint event waits until its checkpoint is saved (the save runs in
@@ -911,11 +1192,16 @@ class Session:
         # Runs under the bus lock, in emission order, before any listener sees it.
         if isinstance(event, Status):
             self.status = event.status
-        elif isinstance(event, Checkpoint) and not event.ns:
-            self.step = event.step
-            self.next = list(event.next)
-            self.values = event.values
+        elif isinstance(event, Checkpoint):
+            if event.checkpoint_id:
+                self._known_next[event.checkpoint_id] = list(event.next)
+            if not event.ns:
+                self.step = event.step
+                self.next = list(event.next)
+                self.values = event.values
 
+
+_HISTORY_READ_AHEAD = 30
 
 _CLOSING = {
     RunOutcome.CANCELLED: TaskStatus.CANCELLED,

@@ -84,7 +84,10 @@ class ResumeHow(StrEnum):
     CONTINUE = "continue"
     STEP = "step"
     ANSWER = "answer"
+    REPLAY = "replay"
+    """Run on from an earlier checkpoint: the steps after it run again, as a new branch."""
     FORK = "fork"
+    """Run on from an edited copy of an earlier checkpoint."""
 
 
 class NoticeLevel(StrEnum):

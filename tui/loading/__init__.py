@@ -182,10 +182,15 @@ def _from_module(module: ModuleType, attr: str | None, *, name: str, where: str)
         source=resolve(obj, label),
         default_input=default,
         has_default_input=has_default,
-        follows_model=any(
-            callable(value) and getattr(value, "__module__", None) in _MODEL_CHOOSERS
-            for value in vars(module).values()
-        ),
+        follows_model=follows_model(module),
+    )
+
+
+def follows_model(module: ModuleType) -> bool:
+    """Whether the module builds its model with ``tui.providers`` (``chat_model()``)."""
+    return any(
+        callable(value) and getattr(value, "__module__", None) in _MODEL_CHOOSERS
+        for value in vars(module).values()
     )
 
 

@@ -23,8 +23,20 @@ from tui.providers.spec import ModelSpec
 _CLIENT_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OLLAMA_HOST", "OLLAMA_API_KEY")
 
 
+_given: BaseChatModel | None = None
+
+
+def give_chat_model(model: BaseChatModel | None) -> None:
+    """Make ``chat_model()`` return ``model`` itself (the testing kit's ``model=``
+    with a chat model); ``None`` goes back to building one from the active spec."""
+    global _given
+    _given = model
+
+
 def chat_model(spec: ModelSpec | None = None) -> BaseChatModel:
     """The chat model for the active (or given) spec; what sample graphs call."""
+    if spec is None and _given is not None:
+        return _given
     # The running event loop is part of the key too: an async HTTP client keeps its
     # pooled connections on the loop that opened them, and every session runs its
     # graph on a loop of its own, so a client shared with an earlier session fails

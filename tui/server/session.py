@@ -124,6 +124,7 @@ class _Run:
 
 class ServerSession:
     read_only = False
+    player = None  # only a recording has one
 
     def __init__(
         self,
@@ -295,6 +296,39 @@ class ServerSession:
     def store_items(self) -> concurrent.futures.Future:
         """Every item in the server's store, as ``{namespace, key, value, updated_at}``."""
         return self._submit(self._store_items())
+
+    def rewound(self) -> bool:
+        return False  # a live session only moves forward
+
+    # -- time travel (the server's thread history) -------------------------------------
+
+    def history(self) -> concurrent.futures.Future:
+        return _refused()
+
+    def checkpoint_state(
+        self, checkpoint_id: str, ns: tuple[str, ...] = ()
+    ) -> concurrent.futures.Future:
+        return _refused()
+
+    def replay_from(self, checkpoint_id: str, *, step: bool = False) -> concurrent.futures.Future:
+        return _refused()
+
+    def fork(
+        self,
+        checkpoint_id: str,
+        edited: dict[str, Any],
+        *,
+        as_node: str | None = None,
+        run: bool = True,
+        step: bool = False,
+    ) -> concurrent.futures.Future:
+        return _refused()
+
+    def thread_ids(self) -> concurrent.futures.Future:
+        return _refused()
+
+    def switch_thread(self, thread_id: str) -> concurrent.futures.Future:
+        return _refused()
 
     def close(self) -> None:
         if self._closed:
@@ -744,6 +778,16 @@ def _new_thread_id() -> str:
 async def _made(factory: ClientFactory) -> LangGraphClient:
     # The HTTP client belongs to the loop that uses it.
     return factory()
+
+
+def _refused() -> concurrent.futures.Future:
+    future: concurrent.futures.Future = concurrent.futures.Future()
+    future.set_exception(
+        SessionError(
+            "time travel is not yet available on an attached server: run the graph locally"
+        )
+    )
+    return future
 
 
 def _done_future() -> concurrent.futures.Future:

@@ -55,6 +55,8 @@ class StatusBar(Widget):
     rate = reactive[float | None](None)
     elapsed = reactive(0.0)
     follow = reactive(True)
+    player = reactive("")
+    """A recording's player: playing or paused, speed, position."""
 
     def _fields(self) -> list[tuple[int, Text]]:
         """(priority, text) in display order; lower priority is dropped first."""
@@ -86,6 +88,8 @@ class StatusBar(Widget):
         ]
         if not self.follow:
             fields.append((8, field(("follow off", "yellow"))))
+        if self.player:
+            fields.append((9, field((self.player, "bold cyan"))))
         return [(priority, text) for priority, text in fields if text.plain.strip()]
 
     def render(self) -> Text:

@@ -16,13 +16,14 @@ from tui.app.text.literal import duration_label, one_line
 from tui.app.view.records import TaskRow
 
 
-def task_value(row: TaskRow) -> dict[str, Any]:
+def task_value(row: TaskRow, input: Any = None) -> dict[str, Any]:
+    """The task as a value to show; ``input`` stands in for an input no longer held."""
     value: dict[str, Any] = {
         "node": row.node,
         "step": row.step,
         "status": row.status,
         "duration": duration_label(row.duration_s),
-        "input": row.input,
+        "input": input if row.input_dropped else row.input,
     }
     if row.ns:
         value["subgraph"] = list(row.ns)
@@ -49,9 +50,10 @@ def task_value(row: TaskRow) -> dict[str, Any]:
 class TaskDetailScreen(Modal[None]):
     BINDINGS = [Binding("escape,q", "close", "Close")]
 
-    def __init__(self, row: TaskRow) -> None:
+    def __init__(self, row: TaskRow, input: Any = None) -> None:
         super().__init__()
         self.row = row
+        self.input = input
 
     def compose(self) -> ComposeResult:
         with Vertical(id="detail", classes="dialog wide"):
@@ -64,7 +66,7 @@ class TaskDetailScreen(Modal[None]):
 
     def on_mount(self) -> None:
         tree = self.query_one(CopyableTree)
-        tree.show(task_value(self.row))
+        tree.show(task_value(self.row, self.input))
         for node in tree.root.children:
             if node.data is not None and node.data.path[:1] in (
                 ("input",),

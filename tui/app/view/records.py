@@ -64,6 +64,15 @@ class TaskRow:
     error: str | None = None
     traceback: str | None = None
     calls: list[LlmCall] = field(default_factory=list)
+    input_dropped: bool = False
+    """The input (the state before the step) is no longer held; read it back."""
+    sent: str = ""
+    """For a task made by Send: what it was sent, in a few words (kept once the
+    input is dropped)."""
+
+    def __post_init__(self) -> None:
+        if "__pregel_push" in self.triggers:
+            self.sent = _first_text(self.input)
 
     @property
     def depth(self) -> int:
@@ -76,10 +85,7 @@ class TaskRow:
         goto = _handoff_target(self.result)
         if goto:
             return f"{self.node} → {goto}"
-        if "__pregel_push" not in self.triggers:
-            return self.node
-        hint = _first_text(self.input)
-        return f"{self.node} · {hint}" if hint else self.node
+        return f"{self.node} · {self.sent}" if self.sent else self.node
 
     @property
     def parent_task_id(self) -> str | None:

@@ -53,6 +53,7 @@ from tui.engine.status import (
 )
 
 _RATE_WINDOW_S = 3.0
+_HELD_STATES = 2
 
 E = TypeVar("E", bound=Event)
 _HANDLERS: dict[type[Event], Callable[[RunView, Any], None]] = {}
@@ -91,6 +92,12 @@ class RunView:
         self._pending_calls: dict[tuple[Any, ...], collections.deque[TokenBlock]] = {}
         self.checkpoints: dict[str, CheckpointInfo] = {}
         self.root_checkpoints: list[str] = []
+        # The checkpoints whose state is held, per namespace: the latest and its parent
+        # (the inspector marks what the step changed). Older states are read from the
+        # source when looked at, so memory does not grow with steps x state size.
+        self._holding: dict[tuple[str, ...], collections.deque[str]] = {}
+        # Root tasks whose input (the whole state before their step) is still held.
+        self._inputs_held: collections.deque[TaskRow] = collections.deque()
         self.log: list[LogEntry] = []
         self.interrupts: list[dict[str, Any]] = []
         self.values: Any = None
@@ -152,10 +159,13 @@ class RunView:
                 None,
             )
         else:
-            self.tasks[e.task_id] = TaskRow(
+            row = TaskRow(
                 e.task_id, e.node, e.step, e.ns, e.t, input=e.input, triggers=tuple(e.triggers)
             )
+            self.tasks[e.task_id] = row
             self.task_order.append(e.task_id)
+            if not row.sent and not row.ns:  # a Send's input is what it was sent
+                self._inputs_held.append(row)
         self.dirty |= Part.TASKS | Part.GRAPH
 
     @_folds(TaskFinished)
@@ -322,6 +332,19 @@ class RunView:
         self.checkpoints[e.checkpoint_id] = CheckpointInfo(
             e.checkpoint_id, e.step, e.ns, e.parent_id, list(e.next), e.values
         )
+        holding = self._holding.setdefault(e.ns, collections.deque())
+        if e.checkpoint_id not in holding:
+            holding.append(e.checkpoint_id)
+        while len(holding) > _HELD_STATES:
+            dropped = self.checkpoints.get(holding.popleft())
+            if dropped is not None:
+                dropped.values = None
+        if not e.ns:
+            # Tasks of steps before the parent's hold a state that is read back now.
+            inputs = self._inputs_held
+            while inputs and inputs[0].step < e.step - 1:
+                row = inputs.popleft()
+                row.input, row.input_dropped = None, True
         if not e.ns:
             if not known:
                 self.root_checkpoints.append(e.checkpoint_id)
@@ -350,6 +373,10 @@ class RunView:
         self.interrupts = []
         if e.how == ResumeHow.ANSWER:
             self._control(e.t, "answered the interrupt", e.value)
+        elif e.how == ResumeHow.REPLAY:
+            self._control(e.t, f"run on from step {e.step}: {', '.join(e.next)} (a new branch)")
+        elif e.how == ResumeHow.FORK:
+            self._control(e.t, f"forked at step {e.step} with an edit", e.value)
         else:
             how = "step" if e.how == ResumeHow.STEP else "continue"
             self._control(e.t, f"{how}: {', '.join(e.next)}")
