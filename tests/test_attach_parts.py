@@ -173,3 +173,98 @@ def test_without_the_server_extra_attach_says_how_to_install_it(monkeypatch, cap
     assert cli.main(["attach", "http://127.0.0.1:9", "--graph", "joke"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and 'pip install "langgraph-tui[server]"' in err
+
+
+# -- time travel on a server: its history and edits ---------------------------------
+
+
+def _server_states(steps: int, fork_at: int | None) -> list[dict]:
+    """A server thread's history as ``/threads/{id}/history`` sends it (newest first):
+    one run of ``steps`` steps, and a second branch from ``fork_at``."""
+    import uuid
+
+    def state(parent, step, source, next_nodes):
+        # UUIDv6-like ids that sort in the order they were made, as the server's do.
+        checkpoint_id = str(uuid.UUID(int=(len(made) + 1) << 80 | 6 << 76))
+        made.append(
+            {
+                "checkpoint": {"checkpoint_id": checkpoint_id, "checkpoint_ns": ""},
+                "parent_checkpoint": {"checkpoint_id": parent} if parent else None,
+                "metadata": {"step": step, "source": source, "parents": {}},
+                "next": next_nodes,
+            }
+        )
+        return checkpoint_id
+
+    made: list[dict] = []
+    ids = [state(None, -1, "input", ["__start__"])]
+    for step in range(steps):
+        ids.append(state(ids[-1], step, "loop", [f"n{step + 1}"] if step + 1 < steps else []))
+    if fork_at is not None:
+        tip = state(ids[fork_at], fork_at - 1, "fork", [f"n{fork_at}"])
+        state(tip, fork_at, "loop", [])
+    return list(reversed(made))
+
+
+@given(st.integers(1, 6), st.data())
+def test_a_server_history_is_the_engines_history_whatever_its_shape(steps, data):
+    from tui.engine.history import build_history
+    from tui.server.time_travel import history_refs
+
+    fork_at = data.draw(st.none() | st.integers(0, steps - 1))
+    states = _server_states(steps, fork_at)
+    shuffled = data.draw(st.permutations(states))
+    refs, known_next = history_refs(shuffled)
+    entries = build_history(refs, known_next)
+    assert [e.checkpoint_id for e in entries] == [
+        s["checkpoint"]["checkpoint_id"] for s in reversed(states)
+    ]
+    by_id = {s["checkpoint"]["checkpoint_id"]: s for s in states}
+    assert all(e.next == by_id[e.checkpoint_id]["next"] for e in entries)
+    on_branch = [e for e in entries if e.on_branch]
+    assert on_branch[-1].checkpoint_id == max(by_id)  # the newest is where the thread is
+    assert sum(e.forked for e in entries) == (fork_at is not None)
+
+
+KEYS = st.sampled_from(["a", "b", "c"])
+
+
+@given(st.dictionaries(KEYS, JSON, max_size=3), st.dictionaries(KEYS, JSON, max_size=3))
+def test_an_edit_is_the_keys_it_changes_and_held_by_a_state_that_has_them(shown, edited):
+    from tui.server.time_travel import EditProblem, edit_update, missing_from
+
+    changed = {k: v for k, v in edited.items() if k not in shown or shown[k] != v}
+    schema = {"properties": {key: {} for key in "abc"}}
+    if not changed:
+        with pytest.raises(EditProblem, match="changes nothing"):
+            edit_update(shown, edited, schema)
+        return
+    update = edit_update(shown, edited, schema)
+    assert update == changed
+    assert missing_from({**shown, **update}, update) is None
+    assert missing_from(shown, update) is not None  # the old state does not hold it
+
+
+@given(st.dictionaries(KEYS, JSON, min_size=1, max_size=3), st.text(min_size=1, max_size=5))
+def test_an_edit_of_a_key_the_state_lacks_is_refused(edited, extra):
+    from tui.server.time_travel import EditProblem, edit_update
+
+    with pytest.raises(EditProblem, match="the state has no"):
+        edit_update({}, {**edited, f"zz{extra}": 1}, {"properties": {key: {} for key in "abc"}})
+
+
+def test_an_edit_held_means_what_was_typed_is_there_and_reducers_are_written_past():
+    from tui.server.time_travel import OVERWRITE, kept_as_written, missing_from
+
+    typed = {"messages": [{"type": "human", "content": "hi"}]}
+    read = {"messages": [{"type": "human", "content": "hi", "id": "m1", "name": None}]}
+    assert missing_from(read, typed) is None
+    assert "messages" in (missing_from({"messages": []}, typed) or "")
+    # Only a message may read back with more than was typed: a dict key left in is not held.
+    assert missing_from({"d": {"x": 1, "gone": 2}}, {"d": {"x": 1}}) is not None
+    # A plain key stored the wrapper itself; a reducer key took the value as is.
+    raw = {"note": {OVERWRITE: "x"}, "items": [1, 2]}
+    assert kept_as_written(raw, {"note": "x", "items": [1, 2]}) == {
+        "note": "x",
+        "items": {OVERWRITE: [1, 2]},
+    }

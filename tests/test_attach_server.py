@@ -11,16 +11,19 @@ from typing import ClassVar
 
 import pytest
 
-from tests.app_helpers import wait_modal, wait_status, wait_until
+from tests.app_helpers import settle, wait_modal, wait_status, wait_until
 from tests.fakes.cli import CliResult, run_cli_here
 from tests.fakes.langgraph_server import free_port
 from tests.helpers import SAMPLES, EventLog
 from tui.app.app import DebuggerApp
 from tui.app.panes.graph import GraphPane
+from tui.app.panes.history import HistoryPane
+from tui.app.panes.state import StatePane
 from tui.app.panes.status_bar import StatusBar
 from tui.app.panes.tokens import TokenView
 from tui.app.screens.interrupt import InterruptScreen
 from tui.engine import graph_info
+from tui.engine.session import SessionError
 from tui.loading import load_graph
 
 INPUTS = {
@@ -448,3 +451,131 @@ async def test_the_cancel_key_cancels_the_server_run(attached):
         await pilot.press("x")
         await wait_status(pilot, "cancelled")
         assert app.query_one(StatusBar).status == "cancelled"
+
+
+# -- time travel on the server ---------------------------------------------------------
+
+
+def finished_run(attached, graph: str, given: dict):
+    """A session attached to ``graph`` whose run on a new server thread finished."""
+    session, log = attached(graph)
+    session.start(given).result(10)
+    assert log.finish().status == "done"
+    return session, log
+
+
+def at_step(entries, step: int):
+    (found,) = [e for e in entries if e.on_branch and e.step == step]
+    return found
+
+
+def test_history_of_a_server_thread_lists_its_checkpoints_and_replay_reruns_only_later_steps(
+    attached,
+):
+    session, log = finished_run(attached, "research_subgraph", {"topic": "tide pools"})
+    entries = session.history().result(10)
+    assert [(e.step, e.source.value, e.next) for e in entries] == [
+        (-1, "input", ["__start__"]),
+        (0, "loop", ["plan"]),
+        (1, "loop", ["research"]),
+        (2, "loop", ["write"]),
+        (3, "loop", []),
+    ]
+    assert [e.ran for e in entries[1:]] == [["__start__"], ["plan"], ["research"], ["write"]]
+    assert entries[-1].checkpoint_id == log.of("checkpoint")[-1].checkpoint_id
+    assert all(e.created_at is not None for e in entries)
+    shown = session.checkpoint_state(at_step(entries, 1).checkpoint_id).result(10)
+    assert shown["values"] == {"topic": "tide pools"} and shown["next"] == ["research"]
+
+    mark = log.mark()
+    session.replay_from(at_step(entries, 1).checkpoint_id).result(10)
+    assert log.finish(after=mark).status == "done"
+    resumed = log.wait_kind("resumed", after=mark)
+    assert resumed.how == "replay" and resumed.from_checkpoint == at_step(entries, 1).checkpoint_id
+    ran = [e.node for e in log.events[mark:] if e.kind == "task_started" and not e.ns]
+    assert ran == ["research", "write"]  # plan is not run again
+    again = session.history().result(10)
+    # The new branch, as LangGraph makes one locally: a copy of the checkpoint, then
+    # the steps after it.
+    assert [e.source.value for e in again if e.on_branch][-3:] == ["fork", "loop", "loop"]
+    assert len(again) == len(entries) + 3
+    assert at_step(again, 1).forked and at_step(again, 1).checkpoint_id == resumed.from_checkpoint
+    assert [e.checkpoint_id for e in again if not e.on_branch] == [
+        e.checkpoint_id for e in entries[-2:]
+    ]  # the old branch is kept
+
+
+def test_a_fork_on_the_server_runs_on_from_the_edit_and_a_bad_edit_writes_nothing(attached):
+    session, log = finished_run(attached, "research_subgraph", {"topic": "tide pools"})
+    entries = session.history().result(10)
+    before_write = at_step(entries, 2).checkpoint_id
+    threads = session.thread_ids().result(10)
+    assert session.thread_id in threads
+
+    for bad, why in (
+        ({"nope": "x"}, "the state has no 'nope': its keys are topic, notes, report"),
+        ({"notes": at_step_values(session, before_write)["notes"]}, "the edit changes nothing"),
+    ):
+        with pytest.raises(SessionError, match="edit refused, nothing written: " + why):
+            session.fork(before_write, bad).result(10)
+    with pytest.raises(SessionError, match="no node 'nobody' to make the edit as"):
+        session.fork(before_write, {"notes": "x"}, as_node="nobody").result(10)
+    url = session.url
+    refused = attach(
+        url,
+        "--graph",
+        "research_subgraph",
+        "--headless",
+        "--thread",
+        session.thread_id,
+        "--from",
+        before_write,
+        "--update",
+        '{"nope": 1}',
+    )
+    assert refused.returncode == 2, refused.describe()
+    assert refused.stderr.strip().splitlines() == [
+        "langgraph-tui: error: edit refused, nothing written: the state has no 'nope': its "
+        "keys are topic, notes, report"
+    ]
+    assert len(session.history().result(10)) == len(entries)
+    assert session.thread_ids().result(10) == threads  # the scratch copies are gone
+
+    mark = log.mark()
+    session.fork(before_write, {"notes": "ONLY THIS NOTE"}).result(10)
+    finished = log.finish(after=mark)
+    assert finished.status == "done"
+    resumed = log.wait_kind("resumed", after=mark)
+    assert resumed.how == "fork" and resumed.value == {"notes": "ONLY THIS NOTE"}
+    assert [e.node for e in log.events[mark:] if e.kind == "task_started"] == ["write"]
+    assert finished.values["notes"] == "ONLY THIS NOTE"
+    after = session.history().result(10)
+    edit = [e for e in after if e.source.value == "update"]
+    assert len(edit) == 1 and edit[0].parent_id == before_write and edit[0].on_branch
+    assert at_step(entries, 3).checkpoint_id in {e.checkpoint_id for e in after if not e.on_branch}
+
+
+def at_step_values(session, checkpoint_id: str) -> dict:
+    return session.checkpoint_state(checkpoint_id).result(10)["values"]
+
+
+async def test_h_shows_the_server_threads_history(attached):
+    session, _ = attached("research_subgraph")
+    app = DebuggerApp(session, first_input={"topic": "tide pools"})
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_status(pilot, "done")
+        await pilot.press("h")
+        pane = app.query_one(HistoryPane)
+        await wait_until(pilot, lambda: len(pane.entries) == 5, what="the history listed")
+        await settle(pilot)
+        assert [e.step for e in pane.entries] == [-1, 0, 1, 2, 3]
+        labels = [str(node.label) for node in pane.root.children]
+        assert "plan → research" in labels[2], labels
+        pane.move_cursor(pane.root.children[2])
+        state = app.query_one(StatePane)
+        await wait_until(
+            pilot,
+            lambda: state.shown is not None and state.shown.step == 1,
+            what="the inspector on the highlighted checkpoint",
+        )
+        assert state.shown.values == {"topic": "tide pools"}

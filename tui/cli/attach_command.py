@@ -12,7 +12,7 @@ from tui.cli.arguments import split_nodes
 from tui.cli.errors import UsageError
 from tui.cli.exit_codes import EXIT_OK
 from tui.cli.process_io import user_output_to_stderr
-from tui.cli.run_command import _answer, _input, _json_object, _open_output
+from tui.cli.run_command import _answer, _input, _json_object, _open_output, check_time_travel
 from tui.engine.no_input import NO_INPUT
 from tui.engine.recording import JsonlWriter
 from tui.engine.redaction import Redactor
@@ -57,6 +57,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     attach.add_argument(
         "--resume", metavar="VALUE", help="answer the pending interrupt on --thread"
     )
+    attach.add_argument(
+        "--from",
+        dest="from_checkpoint",
+        metavar="CHECKPOINT_ID",
+        help="run on from this checkpoint of --thread on the server: the steps after it run "
+        "again, as a new branch",
+    )
+    attach.add_argument(
+        "--update",
+        metavar="JSON",
+        help="with --from: set these state keys first (a JSON object, or @file.json); "
+        "tried on a copy of the thread before the server writes it",
+    )
+    attach.add_argument("--as-node", metavar="NODE", help="with --update: make the edit as NODE")
     attach.add_argument(
         "--api-key",
         help="the deployment's API key (default: LANGGRAPH_API_KEY, LANGSMITH_API_KEY); "
@@ -109,6 +123,7 @@ def _command(args: argparse.Namespace, api_key: str | None) -> int:
 def _open(args: argparse.Namespace, api_key: str | None) -> ServerSession:
     if args.resume is not None and not args.thread:
         raise UsageError("--resume needs --thread ID (the server thread that waits)")
+    check_time_travel(args, needs="--thread ID (a server thread)")
     if args.recursion_limit is not None and args.recursion_limit < 1:
         raise UsageError(f"--recursion-limit must be 1 or more (got {args.recursion_limit})")
     config, context = _json_object(args, "config"), _json_object(args, "context")
@@ -146,6 +161,9 @@ def _use(session: ServerSession, args: argparse.Namespace) -> int:
         input=_input(args),
         resume=_answer(args.resume) if args.resume is not None else NO_INPUT,
         jsonl=args.jsonl,
+        from_checkpoint=args.from_checkpoint,
+        update=_json_object(args, "update") if args.update is not None else None,
+        as_node=args.as_node,
     )
     if args.headless:
         with user_output_to_stderr() as stdout:
@@ -164,6 +182,7 @@ def _use(session: ServerSession, args: argparse.Namespace) -> int:
 
 def _run_tui(session: ServerSession, run: _Attach, recorder: JsonlWriter | None) -> int:
     from tui.app.app import DebuggerApp
+    from tui.cli.headless import travel
     from tui.engine.session import SessionError
 
     if recorder is not None:
@@ -171,6 +190,8 @@ def _run_tui(session: ServerSession, run: _Attach, recorder: JsonlWriter | None)
     if session.options.thread_id:
         try:
             session.open_thread().result()
+            if run.from_checkpoint is not None:
+                travel(session, run).result()
         except SessionError as exc:
             raise UsageError(str(exc)) from exc
     app = DebuggerApp(session, first_input=run.input)

@@ -105,10 +105,11 @@ async def _describe(url: str, spec: AttachSpec) -> tuple[Assistant, GraphFacts]:
         try:
             schemas = await client.assistants.get_schemas(assistant.assistant_id)
             input_schema = schemas.get("input_schema") or {}
+            state_schema = schemas.get("state_schema") or {}
         except httpx.HTTPStatusError:
             # The server cannot describe some schemas (a typing.TypedDict context on
             # Python < 3.12 is a 500): then the input is not checked here.
-            input_schema = {}
+            input_schema = state_schema = {}
     except httpx.HTTPError as exc:
         raise ServerError(explain(exc, url)) from exc
     finally:
@@ -119,4 +120,5 @@ async def _describe(url: str, spec: AttachSpec) -> tuple[Assistant, GraphFacts]:
         structure=graph_structure(drawn, xray_ids),
         xray_structure=xray_shape,
         input_schema=input_schema if isinstance(input_schema, dict) else {},
+        state_schema=state_schema if isinstance(state_schema, dict) else {},
     )

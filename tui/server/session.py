@@ -24,14 +24,11 @@ Control, as the server allows it (langgraph-api 0.16):
 The session runs its HTTP client on its own loop thread, like the local one, so
 every public method returns at once (a ``Future`` where there is work to wait for).
 
-Not here yet: time travel. The server has what it needs, and the methods would sit
-beside the ones above, on the same client and thread: the history from
-``threads.get_history`` (each state's ``checkpoint``, ``parent_checkpoint``,
-``metadata.step``/``source`` and ``next``), one checkpoint's state from
-``threads.get_state(thread_id, checkpoint_id=...)``, a replay as
-``runs.stream(..., checkpoint_id=...)`` through ``_launch``, a fork as
-``threads.update_state(values, as_node=..., checkpoint_id=...)`` then a replay from
-the checkpoint it returns, other threads from ``threads.search``.
+Time travel uses the server's thread API (``time_travel`` explains the checks): the
+history from ``threads.get_history``, one checkpoint from ``threads.get_state``, a
+replay as a run from ``checkpoint_id``, a fork as ``threads.update_state`` tried on a
+``threads.copy`` of the thread first, then a run from the checkpoint it wrote; other
+threads of the graph from ``threads.search``.
 """
 
 from __future__ import annotations
@@ -63,6 +60,7 @@ from tui.engine.events import (
     Status,
 )
 from tui.engine.graph_info import schema_input_problem
+from tui.engine.history import HistoryEntry, build_history
 from tui.engine.jsonify import Jsonifier
 from tui.engine.loop_thread import LoopThread
 from tui.engine.no_input import NO_INPUT
@@ -71,8 +69,9 @@ from tui.engine.ports import ModelSwitcher
 from tui.engine.redaction import Redactor, secret_values_in
 from tui.engine.session import SessionError
 from tui.engine.status import NoticeLevel, PauseReason, ResumeHow, RunOutcome, RunStatus, TaskStatus
-from tui.server import stream_parts
+from tui.server import stream_parts, time_travel
 from tui.server.connection import Assistant, explain
+from tui.server.stream_parts import as_objects
 from tui.server.thread_state import ThreadState, thread_state
 
 if TYPE_CHECKING:
@@ -105,6 +104,9 @@ class GraphFacts:
     structure: dict[str, Any]
     xray_structure: dict[str, Any]
     input_schema: dict[str, Any]
+    state_schema: dict[str, Any] = field(default_factory=dict)
+    """Empty when the server cannot describe it: an edit is then checked against the
+    keys the checkpoint holds."""
 
 
 @dataclass
@@ -164,6 +166,8 @@ class ServerSession:
         self._bus = EventBus(self.now, self._track, self.redactor)
         self._normalizer = Normalizer(self.jsonify)
         self._run: _Run | None = None
+        self._as_nodes: dict[str, str] = {}
+        """Which node an edit made here was made as (the server's metadata does not say)."""
         self._engine = LoopThread(name="langgraph-tui-server")
         self._client: LangGraphClient = self._engine.submit(_made(client_factory)).result()
 
@@ -303,15 +307,20 @@ class ServerSession:
     # -- time travel (the server's thread history) -------------------------------------
 
     def history(self) -> concurrent.futures.Future:
-        return _refused()
+        """The server thread's checkpoints as ``HistoryEntry`` roots, oldest first."""
+        return self._submit(self._history())
 
     def checkpoint_state(
         self, checkpoint_id: str, ns: tuple[str, ...] = ()
     ) -> concurrent.futures.Future:
-        return _refused()
+        """One checkpoint's state as the server holds it: ``{checkpoint_id, ns, step,
+        next, parent_id, values, parent_values}`` (values as JSON)."""
+        return self._submit(self._checkpoint_state(checkpoint_id, ns))
 
     def replay_from(self, checkpoint_id: str, *, step: bool = False) -> concurrent.futures.Future:
-        return _refused()
+        """A server run from an earlier checkpoint: the steps after it run again, as a
+        new branch of the thread (the old one stays)."""
+        return self._submit(self._replay_from(checkpoint_id, step))
 
     def fork(
         self,
@@ -322,13 +331,17 @@ class ServerSession:
         run: bool = True,
         step: bool = False,
     ) -> concurrent.futures.Future:
-        return _refused()
+        """Write an edited copy of a checkpoint on the server (checked on a scratch copy
+        of the thread first) and run on from it unless ``run`` is false."""
+        return self._submit(self._fork(checkpoint_id, edited, as_node, run, step))
 
     def thread_ids(self) -> concurrent.futures.Future:
-        return _refused()
+        """The server's threads of this graph, most recently updated first."""
+        return self._submit(self._thread_ids())
 
     def switch_thread(self, thread_id: str) -> concurrent.futures.Future:
-        return _refused()
+        """Look at another server thread of the same graph, as ``--thread`` opens one."""
+        return self._submit(self._switch_thread(thread_id))
 
     def close(self) -> None:
         if self._closed:
@@ -708,6 +721,223 @@ class ServerSession:
             generation,
         )
 
+    async def _call(self, request: Coroutine[Any, Any, Any]) -> Any:
+        try:
+            return await request
+        except httpx.HTTPError as exc:
+            raise SessionError(explain(exc, self.url)) from exc
+
+    async def _history(self) -> list[HistoryEntry]:
+        states: list[dict[str, Any]] = []
+        before: str | None = None
+        while True:
+            page = await self._call(
+                self._client.threads.get_history(self.thread_id, limit=_HISTORY_PAGE, before=before)
+            )
+            states.extend(page)
+            if len(page) < _HISTORY_PAGE:
+                break
+            before = page[-1]["checkpoint"]["checkpoint_id"]
+        refs, known_next = time_travel.history_refs(states)
+        return build_history(refs, known_next, self._as_nodes)
+
+    async def _read_checkpoint(
+        self, checkpoint_id: str, ns: tuple[str, ...] = (), thread_id: str | None = None
+    ) -> dict[str, Any]:
+        """A checkpoint's state as the server sends it (values as JSON, messages as
+        their ``model_dump``)."""
+        checkpoint = {"checkpoint_id": checkpoint_id, "checkpoint_ns": "|".join(ns)}
+        data: Any
+        try:
+            data = await self._client.threads.get_state(
+                thread_id or self.thread_id,
+                checkpoint=checkpoint,  # type: ignore[arg-type]
+            )
+        except httpx.HTTPStatusError as exc:
+            if exc.response.status_code != 404:
+                raise SessionError(explain(exc, self.url)) from exc
+            data = None
+        except httpx.HTTPError as exc:
+            raise SessionError(explain(exc, self.url)) from exc
+        found = (data or {}).get("checkpoint") or {}
+        if not data or data.get("metadata") is None or found.get("checkpoint_id") != checkpoint_id:
+            # The server answers an unknown id with an empty state, not an error.
+            raise SessionError(
+                f"thread {self.thread_id} has no checkpoint {checkpoint_id!r}: its ids are in "
+                "the checkpoint events, or h in the TUI"
+            )
+        self.redactor.learn(secret_values_in(data.get("values")))
+        return dict(data)
+
+    async def _checkpoint_state(self, checkpoint_id: str, ns: tuple[str, ...]) -> dict[str, Any]:
+        state = thread_state(await self._read_checkpoint(checkpoint_id, ns))
+        parent_values = None
+        if state.parent_id:
+            with contextlib.suppress(SessionError):
+                parent = await self._read_checkpoint(state.parent_id, ns)
+                parent_values = self.jsonify(thread_state(parent).values)
+        return {
+            "checkpoint_id": checkpoint_id,
+            "ns": list(ns),
+            "step": state.step,
+            "next": state.ahead,
+            "parent_id": state.parent_id,
+            "values": self.jsonify(state.values),
+            "parent_values": parent_values,
+        }
+
+    async def _replay_from(self, checkpoint_id: str, step: bool) -> None:
+        self._require_idle()
+        state = thread_state(await self._read_checkpoint(checkpoint_id))
+        if not state.next:
+            raise SessionError(
+                f"checkpoint {checkpoint_id} is where a run ended: there is nothing to run on "
+                "from it (pick an earlier one)"
+            )
+        self._emit_current(
+            Resumed(
+                step=state.step,
+                next=state.next,
+                how=ResumeHow.REPLAY,
+                from_checkpoint=checkpoint_id,
+            )
+        )
+        self._launch({"input": None, "checkpoint_id": checkpoint_id}, step)
+
+    async def _fork(
+        self,
+        checkpoint_id: str,
+        edited: dict[str, Any],
+        as_node: str | None,
+        run: bool,
+        step: bool,
+    ) -> str:
+        self._require_idle()
+        at = thread_state(await self._read_checkpoint(checkpoint_id))
+        if as_node is not None and as_node not in self.node_names():
+            nodes = ", ".join(self.node_names())
+            raise SessionError(f"no node {as_node!r} to make the edit as: the nodes are {nodes}")
+        shown = self.jsonify(at.values)
+        try:
+            update = time_travel.edit_update(
+                shown if isinstance(shown, dict) else {}, edited, self.facts.state_schema
+            )
+            written = await self._tried_on_a_copy(checkpoint_id, update, as_node)
+        except time_travel.EditProblem as exc:
+            raise SessionError(f"edit refused, nothing written: {exc}") from exc
+        reply = await self._call(
+            self._client.threads.update_state(
+                self.thread_id, written, as_node=as_node, checkpoint_id=checkpoint_id
+            )
+        )
+        new_id = str(reply["checkpoint"]["checkpoint_id"])
+        state = thread_state(await self._read_checkpoint(new_id))
+        problem = time_travel.missing_from(self._as_shown(state.values), update)
+        if problem:
+            # The copy held it, the thread does not: say what is there.
+            raise SessionError(
+                f"the edit was written as checkpoint {new_id} but it does not hold: {problem}; "
+                "it is not run on"
+            )
+        if as_node is not None:
+            self._as_nodes[new_id] = as_node
+        values = self.jsonify(state.values)
+        self._emit_current(
+            Checkpoint(
+                step=state.step if state.step is not None else -1,
+                checkpoint_id=new_id,
+                parent_id=checkpoint_id,
+                next=state.next,
+                values=values,
+                source="update",
+            )
+        )
+        self._emit_current(
+            Resumed(
+                step=at.step,
+                next=state.next,
+                how=ResumeHow.FORK,
+                value=self.jsonify(update),
+                from_checkpoint=checkpoint_id,
+            )
+        )
+        if run and state.next:
+            self._launch({"input": None, "checkpoint_id": new_id}, step)
+            return new_id
+        # Nothing runs: the fork is the whole of this action, and it ends here.
+        where = f"forked at step {at.step}"
+        if state.next:
+            self._set_status(RunStatus.PAUSED, f"{where}; next: {', '.join(state.next)} (c)")
+            outcome = RunOutcome.PAUSED
+        else:
+            self._set_status(RunStatus.DONE, f"{where}: nothing runs after it")
+            outcome = RunOutcome.DONE
+        self._emit_current(RunFinished(status=outcome, values=values))
+        return new_id
+
+    def _as_shown(self, values: Any) -> dict[str, Any]:
+        shown = self.jsonify(values)
+        return shown if isinstance(shown, dict) else {}
+
+    async def _tried_on_a_copy(
+        self, checkpoint_id: str, update: dict[str, Any], as_node: str | None
+    ) -> dict[str, Any]:
+        """The edit made on a scratch copy of the thread: what to write (each key past
+        its reducer where it has one), refused unless the copy's state holds it."""
+        scratch = (await self._call(self._client.threads.copy(self.thread_id)))["thread_id"]
+        try:
+
+            async def write(values: dict[str, Any]) -> dict[str, Any]:
+                try:
+                    reply = await self._client.threads.update_state(
+                        scratch, values, as_node=as_node, checkpoint_id=checkpoint_id
+                    )
+                except httpx.HTTPStatusError as exc:
+                    raise time_travel.EditProblem(
+                        f"the server refused the edit: {explain(exc, self.url)}"
+                    ) from exc
+                new_id = str(reply["checkpoint"]["checkpoint_id"])
+                return (await self._read_checkpoint(new_id, thread_id=scratch)).get("values") or {}
+
+            try:
+                raw = await write(time_travel.overwrite_all(update))
+                written = time_travel.kept_as_written(raw, update)
+                if written != time_travel.overwrite_all(update):
+                    raw = await write(written)
+            except time_travel.EditProblem:
+                written = dict(update)  # a schema that refuses the wrapper: as typed
+                raw = await write(written)
+            problem = time_travel.missing_from(self._as_shown(as_objects(raw)), update)
+            if problem:
+                raise time_travel.EditProblem(problem)
+            return written
+        finally:
+            with contextlib.suppress(httpx.HTTPError):
+                await self._client.threads.delete(scratch)
+
+    async def _thread_ids(self) -> list[str]:
+        found = await self._call(
+            self._client.threads.search(
+                metadata={"graph_id": self.assistant.graph_id},
+                limit=_THREADS_LISTED,
+                sort_by="updated_at",
+                sort_order="desc",
+            )
+        )
+        return [str(thread["thread_id"]) for thread in found]
+
+    async def _switch_thread(self, thread_id: str) -> None:
+        self._require_idle()
+        if thread_id not in await self._thread_ids():
+            raise SessionError(
+                f"thread {thread_id} is not a thread of {self.assistant.graph_id} on this server"
+            )
+        self.thread_id = thread_id
+        self.step, self.next, self.values = None, [], None
+        self.last_input = NO_INPUT
+        self._set_status(RunStatus.IDLE, f"thread {thread_id}")
+        await self._open_thread()
+
     async def _store_items(self) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         offset = 0
@@ -751,6 +981,9 @@ class ServerSession:
             self.next = list(event.next)
             self.values = event.values
 
+
+_HISTORY_PAGE = 200
+_THREADS_LISTED = 100
 
 _SERVER_ERROR_HINTS = {
     # What a local run says for the same error (engine.session), by the type name the
