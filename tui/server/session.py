@@ -1013,16 +1013,6 @@ async def _made(factory: ClientFactory) -> LangGraphClient:
     return factory()
 
 
-def _refused() -> concurrent.futures.Future:
-    future: concurrent.futures.Future = concurrent.futures.Future()
-    future.set_exception(
-        SessionError(
-            "time travel is not yet available on an attached server: run the graph locally"
-        )
-    )
-    return future
-
-
 def _done_future() -> concurrent.futures.Future:
     future: concurrent.futures.Future = concurrent.futures.Future()
     future.set_result(None)
