@@ -24,6 +24,7 @@ from tui.app.panes.tokens import TokenView
 from tui.app.screens.interrupt import InterruptScreen
 from tui.engine import graph_info
 from tui.engine.session import SessionError
+from tui.engine.status import RunStatus
 from tui.loading import load_graph
 
 INPUTS = {
@@ -553,6 +554,23 @@ def test_a_fork_on_the_server_runs_on_from_the_edit_and_a_bad_edit_writes_nothin
     edit = [e for e in after if e.source.value == "update"]
     assert len(edit) == 1 and edit[0].parent_id == before_write and edit[0].on_branch
     assert at_step(entries, 3).checkpoint_id in {e.checkpoint_id for e in after if not e.on_branch}
+
+    # One action that may start a run at a time: a second one at once is refused.
+    mark = log.mark()
+    first = session.replay_from(before_write)
+    with pytest.raises(SessionError, match="another action is starting a run"):
+        session.fork(before_write, {"notes": "x"}).result(10)
+    first.result(10)
+    assert log.finish(after=mark).status == "done"
+    assert len(log.of("run_started")) == 1 and len(log.of("resumed")) == 2
+
+    other = "00000000-0000-4000-8000-000000000000"
+    with pytest.raises(SessionError, match=f"thread {other} is not a thread of research_subgraph"):
+        session.switch_thread(other).result(10)
+    mine, mark = session.thread_id, log.mark()
+    session.switch_thread(mine).result(10)
+    reopened = log.wait_kind("status", after=mark, status=RunStatus.DONE)
+    assert session.thread_id == mine and reopened.detail.endswith(": it finished")
 
 
 def at_step_values(session, checkpoint_id: str) -> dict:

@@ -167,6 +167,7 @@ class ServerSession:
         self._normalizer = Normalizer(self.jsonify)
         self._run: _Run | None = None
         self._as_nodes: dict[str, str] = {}
+        self._acting = False  # an action that may start a run is under way
         """Which node an edit made here was made as (the server's metadata does not say)."""
         self._engine = LoopThread(name="langgraph-tui-server")
         self._client: LangGraphClient = self._engine.submit(_made(client_factory)).result()
@@ -201,7 +202,7 @@ class ServerSession:
 
     def go(self, input: Any = NO_INPUT) -> concurrent.futures.Future:
         """Continue the thread if it stopped mid-run, else start a run with ``input``."""
-        return self._submit(self._go(input))
+        return self._submit_exclusive(self._go(input))
 
     # -- run control --------------------------------------------------------------------
 
@@ -210,21 +211,21 @@ class ServerSession:
         return self.status.active
 
     def start(self, input: Any = NO_INPUT, *, step: bool = False) -> concurrent.futures.Future:
-        return self._submit(self._start(input, step))
+        return self._submit_exclusive(self._start(input, step))
 
     def rerun(self, input: Any = NO_INPUT, *, step: bool = False) -> concurrent.futures.Future:
         """Start again on a new server thread, with the same input unless one is given."""
-        return self._submit(self._rerun(input, step))
+        return self._submit_exclusive(self._rerun(input, step))
 
     def resume(self) -> concurrent.futures.Future:
-        return self._submit(self._resume(step=False))
+        return self._submit_exclusive(self._resume(step=False))
 
     def step_once(self) -> concurrent.futures.Future:
         with self._bus.lock:
             if self._run is not None and self.running:
                 self._stop_at_boundary(self._run, PauseReason.STEP, "after this step")
                 return _done_future()
-        return self._submit(self._step_from_rest())
+        return self._submit_exclusive(self._step_from_rest())
 
     def pause(self) -> None:
         with self._bus.lock:
@@ -242,7 +243,7 @@ class ServerSession:
         self._engine.call(lambda: asyncio.ensure_future(self._send_cancel(run)))
 
     def answer(self, value: Any, interrupt_id: str | None = None) -> concurrent.futures.Future:
-        return self._submit(self._answer(value, interrupt_id))
+        return self._submit_exclusive(self._answer(value, interrupt_id))
 
     @property
     def interrupt_before(self) -> list[str]:
@@ -320,7 +321,7 @@ class ServerSession:
     def replay_from(self, checkpoint_id: str, *, step: bool = False) -> concurrent.futures.Future:
         """A server run from an earlier checkpoint: the steps after it run again, as a
         new branch of the thread (the old one stays)."""
-        return self._submit(self._replay_from(checkpoint_id, step))
+        return self._submit_exclusive(self._replay_from(checkpoint_id, step))
 
     def fork(
         self,
@@ -333,7 +334,7 @@ class ServerSession:
     ) -> concurrent.futures.Future:
         """Write an edited copy of a checkpoint on the server (checked on a scratch copy
         of the thread first) and run on from it unless ``run`` is false."""
-        return self._submit(self._fork(checkpoint_id, edited, as_node, run, step))
+        return self._submit_exclusive(self._fork(checkpoint_id, edited, as_node, run, step))
 
     def thread_ids(self) -> concurrent.futures.Future:
         """The server's threads of this graph, most recently updated first."""
@@ -341,7 +342,7 @@ class ServerSession:
 
     def switch_thread(self, thread_id: str) -> concurrent.futures.Future:
         """Look at another server thread of the same graph, as ``--thread`` opens one."""
-        return self._submit(self._switch_thread(thread_id))
+        return self._submit_exclusive(self._switch_thread(thread_id))
 
     def close(self) -> None:
         if self._closed:
@@ -360,6 +361,22 @@ class ServerSession:
 
     def _submit(self, coro: Coroutine[Any, Any, Any]) -> concurrent.futures.Future:
         return self._engine.submit(coro)
+
+    def _submit_exclusive(self, coro: Coroutine[Any, Any, Any]) -> concurrent.futures.Future:
+        """An action that may start a run: one at a time. Each awaits the server
+        between its idle check and its launch, so two quick presses would otherwise
+        both pass the check and start two runs (as in ``engine.session``)."""
+        return self._engine.submit(self._exclusively(coro))
+
+    async def _exclusively(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        if self._acting:
+            coro.close()
+            raise SessionError("another action is starting a run: wait for it")
+        self._acting = True
+        try:
+            return await coro
+        finally:
+            self._acting = False
 
     def _require_idle(self) -> None:
         if self._run is not None and not self._run.done.is_set():
@@ -746,12 +763,12 @@ class ServerSession:
     ) -> dict[str, Any]:
         """A checkpoint's state as the server sends it (values as JSON, messages as
         their ``model_dump``)."""
-        checkpoint = {"checkpoint_id": checkpoint_id, "checkpoint_ns": "|".join(ns)}
+        checkpoint: Any = {"checkpoint_id": checkpoint_id, "checkpoint_ns": "|".join(ns)}
         data: Any
         try:
             data = await self._client.threads.get_state(
                 thread_id or self.thread_id,
-                checkpoint=checkpoint,  # type: ignore[arg-type]
+                checkpoint=checkpoint,
             )
         except httpx.HTTPStatusError as exc:
             if exc.response.status_code != 404:
@@ -928,7 +945,17 @@ class ServerSession:
 
     async def _switch_thread(self, thread_id: str) -> None:
         self._require_idle()
-        if thread_id not in await self._thread_ids():
+        thread: Any
+        try:
+            thread = await self._client.threads.get(thread_id)
+        except httpx.HTTPStatusError as exc:
+            if exc.response.status_code not in (404, 422):
+                raise SessionError(explain(exc, self.url)) from exc
+            thread = None
+        except httpx.HTTPError as exc:
+            raise SessionError(explain(exc, self.url)) from exc
+        graph = ((thread or {}).get("metadata") or {}).get("graph_id")
+        if graph != self.assistant.graph_id:
             raise SessionError(
                 f"thread {thread_id} is not a thread of {self.assistant.graph_id} on this server"
             )
