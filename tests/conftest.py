@@ -104,3 +104,17 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="module")
+def langgraph_server(tmp_path_factory):
+    """The URL of a real ``langgraph dev`` for the module that asks for it: one for the
+    whole test run, shared by the xdist workers (``tests/fakes/langgraph_server.py``)."""
+    from tests.fakes.langgraph_server import shared_server
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # The workers' temporary folders share a parent, and the workers a parent
+        # process: the server lives as long as it does.
+        return shared_server(base.parent / "langgraph_dev", os.getppid())
+    return shared_server(base / "langgraph_dev", os.getpid())

@@ -6,9 +6,12 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.engine.events import Event
-from tui.engine.session import Session
+
+if TYPE_CHECKING:  # importing LangGraph costs a second: the server's keeper does not
+    from tui.engine.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_graphs"

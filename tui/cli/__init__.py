@@ -1,4 +1,4 @@
-"""Command line: ``langgraph-tui run|models|replay|threads``.
+"""Command line: ``langgraph-tui run|models|replay|threads|attach``.
 
 Each subcommand is a module here with ``add_parser`` (which binds its ``command``
 with ``set_defaults(func=...)``). Exit codes (``exit_codes``): 0 done, 1 the run
@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import argparse
 
-from tui.cli import models_command, replay_command, run_command, threads_command
+from tui.cli import (
+    attach_command,
+    models_command,
+    replay_command,
+    run_command,
+    threads_command,
+)
 from tui.cli.errors import UsageError, print_error
 from tui.cli.exit_codes import EXIT_USAGE
 from tui.cli.process_io import exit_now_if_threads_linger
 
-SUBCOMMANDS = (run_command, models_command, replay_command, threads_command)
+SUBCOMMANDS = (run_command, models_command, replay_command, threads_command, attach_command)
 
 
 def build_parser() -> argparse.ArgumentParser:

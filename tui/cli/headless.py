@@ -6,18 +6,46 @@ import contextlib
 import sys
 import threading
 from concurrent.futures import Future
-from typing import TextIO
+from typing import Any, Protocol, TextIO
 
 from tui.cli.errors import UsageError, print_error
 from tui.cli.exit_codes import BY_OUTCOME, EXIT_CANCELLED, EXIT_FAILED
 from tui.engine.events import Event, Notice, RunFailed, RunFinished
 from tui.engine.recording import JsonlWriter
-from tui.engine.session import NO_INPUT, Session, SessionError
+from tui.engine.session import NO_INPUT, SessionError
 from tui.engine.status import NoticeLevel, RunOutcome
-from tui.run_spec import RunSpec
 
 
-def run_headless(session: Session, spec: RunSpec, writer: JsonlWriter) -> int:
+class HeadlessSession(Protocol):
+    """What a headless run needs of a session: a local ``Session`` or one attached
+    to a LangGraph Server (``tui.server``)."""
+
+    def add_listener(self, listener: Any) -> None: ...
+    def go(self, input: Any = ...) -> Future: ...
+    def answer(self, value: Any, interrupt_id: str | None = None) -> Future: ...
+    def cancel(self) -> None: ...
+    def replay_from(self, checkpoint_id: str, *, step: bool = False) -> Future: ...
+    def fork(
+        self,
+        checkpoint_id: str,
+        edited: dict[str, Any],
+        *,
+        as_node: str | None = None,
+        run: bool = True,
+        step: bool = False,
+    ) -> Future: ...
+
+
+class HeadlessSpec(Protocol):
+    input: Any
+    resume: Any
+    jsonl: str | None
+    from_checkpoint: str | None
+    update: dict[str, Any] | None
+    as_node: str | None
+
+
+def run_headless(session: HeadlessSession, spec: HeadlessSpec, writer: JsonlWriter) -> int:
     """Run to the end, writing JSONL; returns the exit code for the final status.
 
     On a thread the checkpointer already holds, the run continues where the thread
@@ -65,7 +93,7 @@ def run_headless(session: Session, spec: RunSpec, writer: JsonlWriter) -> int:
     return BY_OUTCOME.get(outcome[-1], EXIT_FAILED) if outcome else EXIT_FAILED
 
 
-def travel(session: Session, spec: RunSpec) -> Future:
+def travel(session: HeadlessSession, spec: HeadlessSpec) -> Future:
     """``--from``: replay from the checkpoint, or fork it with ``--update``."""
     assert spec.from_checkpoint is not None
     if spec.update is not None:
@@ -73,20 +101,20 @@ def travel(session: Session, spec: RunSpec) -> Future:
     return session.replay_from(spec.from_checkpoint)
 
 
-def _cancel(session: Session, finished: threading.Event) -> None:
+def _cancel(session: HeadlessSession, finished: threading.Event) -> None:
     with contextlib.suppress(SessionError):
         session.cancel()
     finished.wait(10.0)
 
 
-def _output_gone(session: Session, finished: threading.Event, writer: JsonlWriter) -> int:
+def _output_gone(session: HeadlessSession, finished: threading.Event, writer: JsonlWriter) -> int:
     _cancel(session, finished)
     reason = writer.broken.strerror if writer.broken is not None else None
     print_error(f"stdout was closed ({reason or 'write failed'}): the run was cancelled")
     return EXIT_FAILED
 
 
-def jsonl_writer(spec: RunSpec, stdout: TextIO) -> JsonlWriter:
+def jsonl_writer(spec: HeadlessSpec, stdout: TextIO) -> JsonlWriter:
     """Where headless events go: ``--jsonl FILE``, else stdout."""
     if spec.jsonl:
         return JsonlWriter.to_path(spec.jsonl)

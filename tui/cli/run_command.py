@@ -105,7 +105,7 @@ def run_spec_from_args(args: argparse.Namespace) -> RunSpec:
         raise UsageError(str(exc)) from exc
     if args.resume is not None and not args.thread:
         raise UsageError("--resume needs --thread ID (and a persistent --checkpointer sqlite:PATH)")
-    _check_time_travel(args)
+    check_time_travel(args, needs="--thread ID (and a persistent --checkpointer sqlite:PATH)")
     if args.recursion_limit is not None and args.recursion_limit < 1:
         raise UsageError(
             f"--recursion-limit must be 1 or more (got {args.recursion_limit}): "
@@ -133,16 +133,14 @@ def run_spec_from_args(args: argparse.Namespace) -> RunSpec:
     )
 
 
-def _check_time_travel(args: argparse.Namespace) -> None:
+def check_time_travel(args: argparse.Namespace, needs: str) -> None:
+    """``--from``/``--update``/``--as-node`` together as they must be (run and attach)."""
     if args.from_checkpoint is None:
         if args.update is not None or args.as_node is not None:
             raise UsageError("--update and --as-node edit a checkpoint: give it with --from ID")
         return
     if not args.thread:
-        raise UsageError(
-            "--from needs --thread ID (and a persistent --checkpointer sqlite:PATH): "
-            "a checkpoint belongs to a thread"
-        )
+        raise UsageError(f"--from needs {needs}: a checkpoint belongs to a thread")
     if args.resume is not None or args.input is not None or args.message is not None:
         raise UsageError(
             "--from runs on from a checkpoint's own state: drop --input/--message/--resume "

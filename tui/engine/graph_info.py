@@ -49,9 +49,14 @@ def input_problem(graph: Pregel, value: Any) -> str | None:
     """What is wrong with an input, in words, before the graph sees it: required keys
     it lacks, or only keys the graph does not take (``--message`` for a graph whose
     input has no ``messages``). LangGraph would fail deep inside with less to say."""
+    return schema_input_problem(_input_schema(graph), value)
+
+
+def schema_input_problem(schema: dict[str, Any], value: Any) -> str | None:
+    """``input_problem`` for a graph known only by its input JSON Schema (one on a
+    LangGraph Server)."""
     if not isinstance(value, dict):
         return None
-    schema = _input_schema(graph)
     properties = schema.get("properties") or {}
     if not properties:
         return None

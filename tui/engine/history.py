@@ -122,9 +122,10 @@ async def list_checkpoints(saver: BaseCheckpointSaver, thread_id: str) -> list[C
     return sorted(refs, key=lambda ref: ref.checkpoint_id)
 
 
-def _ref(
+def checkpoint_ref(
     checkpoint_id: str, parent_id: str | None, ns: str, metadata: dict[str, Any]
 ) -> CheckpointRef:
+    """A checkpoint as its metadata describes it (LangGraph's, or a server's copy)."""
     parents = metadata.get("parents") or {}
     step = metadata.get("step")
     return CheckpointRef(
@@ -143,7 +144,9 @@ def _from_memory(saver: BaseCheckpointSaver, thread_id: str) -> list[CheckpointR
     refs = []
     for ns, checkpoints in saver.storage.get(thread_id, {}).items():
         for checkpoint_id, (_, metadata, parent_id) in list(checkpoints.items()):
-            refs.append(_ref(checkpoint_id, parent_id, ns, saver.serde.loads_typed(metadata)))
+            refs.append(
+                checkpoint_ref(checkpoint_id, parent_id, ns, saver.serde.loads_typed(metadata))
+            )
     return refs
 
 
@@ -159,7 +162,7 @@ async def _from_sqlite(saver: BaseCheckpointSaver, thread_id: str) -> list[Check
         (thread_id,),
     ) as cursor:
         async for ns, checkpoint_id, parent_id, metadata in cursor:
-            refs.append(_ref(checkpoint_id, parent_id, ns, json.loads(metadata or b"{}")))
+            refs.append(checkpoint_ref(checkpoint_id, parent_id, ns, json.loads(metadata or b"{}")))
     return refs
 
 
@@ -170,7 +173,7 @@ async def _from_alist(saver: BaseCheckpointSaver, thread_id: str) -> list[Checkp
         configurable = item.config.get("configurable") or {}
         parent = ((item.parent_config or {}).get("configurable") or {}).get("checkpoint_id")
         refs.append(
-            _ref(
+            checkpoint_ref(
                 configurable["checkpoint_id"],
                 parent,
                 configurable.get("checkpoint_ns", ""),
