@@ -382,13 +382,17 @@ class Session:
     # -- engine-loop side ---------------------------------------------------------------
 
     def _submit(self, coro: Coroutine[Any, Any, Any]) -> concurrent.futures.Future:
-        return self._engine.submit(coro)
+        # Under the bus lock: while a blocked loop is being abandoned (its run already
+        # reported cancelled), work waits for the fresh loop instead of joining the
+        # blocked one.
+        with self._bus.lock:
+            return self._engine.submit(coro)
 
     def _submit_exclusive(self, coro: Coroutine[Any, Any, Any]) -> concurrent.futures.Future:
         """An action that may start a run: one at a time. Each awaits (reading the
         thread) between its idle check and its launch, so two quick presses would
         otherwise both pass the check and start two runs."""
-        return self._engine.submit(self._exclusively(coro))
+        return self._submit(self._exclusively(coro))
 
     async def _exclusively(self, coro: Coroutine[Any, Any, Any]) -> Any:
         if self._acting:
