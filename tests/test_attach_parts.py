@@ -268,3 +268,23 @@ def test_an_edit_held_means_what_was_typed_is_there_and_reducers_are_written_pas
         "note": "x",
         "items": {OVERWRITE: [1, 2]},
     }
+
+
+@given(st.text(min_size=1, max_size=5000))
+def test_a_server_error_is_one_short_line_whatever_it_quotes(detail):
+    import httpx
+
+    from tui.server.connection import explain
+
+    request = httpx.Request("POST", "http://127.0.0.1:9/threads/x/runs")
+    for status, body in ((409, {"detail": detail}), (500, None)):
+        response = (
+            httpx.Response(status, json=body, request=request)
+            if body is not None
+            else httpx.Response(status, text=detail, request=request)
+        )
+        error = httpx.HTTPStatusError("failed", request=request, response=response)
+        line = explain(error, "http://127.0.0.1:9")
+        assert "\n" not in line and len(line) < 400
+        if status == 409:
+            assert "cancel it" in line

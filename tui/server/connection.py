@@ -75,6 +75,11 @@ def explain(exc: BaseException, url: str) -> str:
         return f"lost the connection to {url} ({type(exc).__name__}): check the server is up"
     if status == 404:
         return f"{url} answered 404: is it a LangGraph Server (the URL without a path)?"
+    if status == 409:
+        return (
+            f"the server at {url} is busy with this thread (HTTP 409: {_detail(exc)}): "
+            "wait for its run to end, or cancel it"
+        )
     if status is not None:
         return f"the server at {url} answered HTTP {status}: {_detail(exc)}"
     return f"{type(exc).__name__}: {exc}"
@@ -93,11 +98,16 @@ def _detail(exc: BaseException) -> str:
         except Exception:
             body = None
         if isinstance(body, dict) and isinstance(body.get("detail"), str):
-            return body["detail"]
+            return _one_line(body["detail"])  # a 409 quotes the whole run here
         text = exc.response.text.strip()
         if text:
-            return text.splitlines()[0][:200]
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            return _one_line(text)
+    return _one_line(str(exc)) if str(exc) else type(exc).__name__
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
