@@ -275,6 +275,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self.search_result: SearchResult | None = None
         self._last_frame = time.monotonic()
         self._history_mark: tuple[int, RunStatus] | None = None
+        self._footer_shows: tuple[Any, ...] | None = None
 
     # -- the app's own safety: one literal path, one way out --------------------------------
 
@@ -302,8 +303,23 @@ class DebuggerApp(LiteralNotifications, App[int]):
             self.open_screen(GuardedCommandPalette(id="--command-palette"))
 
     def refresh_bindings(self) -> None:
-        if self.screen_stack:  # a message handled after the screens are gone
-            super().refresh_bindings()
+        if not self.screen_stack:  # a message handled after the screens are gone
+            return
+        # The footer rebuilds every key widget on each refresh; most calls (a status
+        # change, a row highlighted) change nothing it shows: skip those.
+        shown = (
+            self.screen,
+            self.focused,
+            tuple(
+                self.check_action(binding.action.partition("(")[0], ())
+                for binding in self.BINDINGS
+                if isinstance(binding, Binding)
+            ),
+        )
+        if shown == self._footer_shows:
+            return
+        self._footer_shows = shown
+        super().refresh_bindings()
 
     def open_screen(
         self, screen: Screen[Any], callback: Callable[[Any], None] | None = None
