@@ -402,3 +402,25 @@ async def test_switch_model_is_not_offered_for_graphs_with_their_own_model(open_
     app = DebuggerApp(session, autostart=False)
     async with app.run_test(size=SIZE):
         assert "Switch model" not in [c.title for c in app.get_system_commands(app.screen)]
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(open_session):
+    from textual.widgets._footer import FooterKey
+
+    from tui.app.panes.keys_footer import KeysFooter
+
+    session, _ = open_session("joke")
+    app = DebuggerApp(session, autostart=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        footer = app.query_one(KeysFooter)
+        before = list(footer.query(FooterKey))
+        assert before
+        for _ in range(5):
+            app.refresh_bindings()
+            await pilot.pause()
+        assert list(footer.query(FooterKey)) == before  # the very widgets: not rebuilt
+        await pilot.press("c")
+        await wait_status(pilot, "done")
+        shown = [key.description for key in footer.query(FooterKey)]
+        assert "Message" in shown and "Continue" not in shown

@@ -23,11 +23,11 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from tui.app.panes.events import EventsPane
 from tui.app.panes.graph import GraphPane
 from tui.app.panes.history import HistoryPane
+from tui.app.panes.keys_footer import KeysFooter
 from tui.app.panes.state import CopyableTree, StatePane, store_path
 from tui.app.panes.status_bar import StatusBar
 from tui.app.panes.timeline import Timeline
@@ -275,7 +275,6 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self.search_result: SearchResult | None = None
         self._last_frame = time.monotonic()
         self._history_mark: tuple[int, RunStatus] | None = None
-        self._footer_shows: tuple[Any, ...] | None = None
 
     # -- the app's own safety: one literal path, one way out --------------------------------
 
@@ -303,23 +302,8 @@ class DebuggerApp(LiteralNotifications, App[int]):
             self.open_screen(GuardedCommandPalette(id="--command-palette"))
 
     def refresh_bindings(self) -> None:
-        if not self.screen_stack:  # a message handled after the screens are gone
-            return
-        # The footer rebuilds every key widget on each refresh; most calls (a status
-        # change, a row highlighted) change nothing it shows: skip those.
-        shown = (
-            self.screen,
-            self.focused,
-            tuple(
-                self.check_action(binding.action.partition("(")[0], ())
-                for binding in self.BINDINGS
-                if isinstance(binding, Binding)
-            ),
-        )
-        if shown == self._footer_shows:
-            return
-        self._footer_shows = shown
-        super().refresh_bindings()
+        if self.screen_stack:  # a message handled after the screens are gone
+            super().refresh_bindings()
 
     def open_screen(
         self, screen: Screen[Any], callback: Callable[[Any], None] | None = None
@@ -343,7 +327,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
                 yield TokenView(self.model, id="tokens", classes="pane")
                 yield EventsPane(self.model, id="events", classes="pane")
             yield GraphPane(id="graph", classes="pane")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         # Held once: the frame timer can outlive the widgets by a tick at shutdown,
