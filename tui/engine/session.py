@@ -21,8 +21,9 @@ Every run ends in ``_end``, with a ``run_finished`` event, whatever happened: a
 failure, a cancel, a ``KeyboardInterrupt`` or ``SystemExit`` raised by a node, or
 an error in the ending itself.
 
-The parts live beside this module: ``event_bus`` (numbering, redaction and
-delivery), ``checkpointer`` (the saver's lifecycle, save notices and fence),
+The parts live beside this module: ``session_front`` (what the app calls: events
+out, and each action submitted to the loop, one that may start a run at a time; the
+server's session shares it), ``event_bus`` (numbering, redaction and delivery), ``checkpointer`` (the saver's lifecycle, save notices and fence),
 ``watchdog`` (the blocked-loop notice), ``active_run`` (one run in flight); what
 the engine needs from model providers comes in through ``ports``.
 """
@@ -35,7 +36,7 @@ import contextlib
 import json
 import threading
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -51,7 +52,7 @@ from tui.engine.answers import answer_problem
 from tui.engine.checkpointer import Checkpointer, ObservedSaver
 from tui.engine.checkpointer_spec import CheckpointerError
 from tui.engine.clock import Clock
-from tui.engine.event_bus import EventBus, Listener
+from tui.engine.event_bus import EventBus
 from tui.engine.events import (
     Cancelled,
     Checkpoint,
@@ -77,6 +78,7 @@ from tui.engine.normalize import STREAM_MODES, Normalizer
 from tui.engine.ports import ErrorExplainer, GraphOpener, ModelSwitcher, ModelSwitchError
 from tui.engine.redaction import Redactor, secret_values_in
 from tui.engine.run_inputs import RunInputs, build_config
+from tui.engine.session_front import SessionError, SessionFront
 from tui.engine.state_edit import (
     EditRefused,
     changed_values,
@@ -103,10 +105,6 @@ REPEATED_TOOL_NAMES = (
     "the model server repeats the tool name in every streamed chunk (llama.cpp's server "
     "does), which garbles the tool calls: run with --no-stream-tools"
 )
-
-
-class SessionError(RuntimeError):
-    """An operation that does not fit the session's state; ``str()`` says what to do."""
 
 
 @dataclass
@@ -141,10 +139,7 @@ class _Ending:
     failed_answers: dict[str, FailedAnswer] = field(default_factory=dict)
 
 
-class Session:
-    read_only = False
-    player = None  # only a recording has one
-
+class Session(SessionFront):
     def __init__(
         self,
         graph: Pregel | GraphOpener,
@@ -219,68 +214,9 @@ class Session:
         # next nodes (from the stream, or read when looked at) and edits' as_node.
         self._known_next: dict[str, list[str]] = {}
         self._as_nodes: dict[str, str] = {}
-        self._acting = False  # an action that may start a run is under way
+        self._acting = False
 
-    # -- events out -------------------------------------------------------------------
-
-    def now(self) -> float:
-        """Seconds since the session started, on the session's (freezable) clock."""
-        return self.clock.now() - self._t0
-
-    @property
-    def events(self) -> Any:
-        """The queue every event goes to (``drain`` empties it)."""
-        return self._bus.queue
-
-    def add_listener(self, listener: Listener) -> None:
-        self._bus.add_listener(listener)
-
-    @property
-    def listeners(self) -> list[Listener]:
-        return self._bus.listeners
-
-    def drain(self, limit: int | None = None) -> list[Event]:
-        """Every event emitted since the last drain (at most ``limit``), oldest first."""
-        return self._bus.drain(limit)
-
-    def rewound(self) -> bool:
-        """A live session only moves forward (a recording's player can go back)."""
-        return False
-
-    def redact(self, text: str) -> str:
-        """``text`` with every secret this session knows replaced."""
-        return self.redactor.scrub(text)
-
-    # -- the thread ---------------------------------------------------------------------
-
-    def open_thread(self) -> concurrent.futures.Future:
-        """Look at what the checkpointer holds for this thread and show it: a thread
-        reopened after a kill, a breakpoint, a cancel or at an interrupt continues
-        where it stopped. A new thread shows nothing."""
-        return self._submit(self._open_thread())
-
-    def go(self, input: Any = NO_INPUT) -> concurrent.futures.Future:
-        """What a user who runs a graph on a thread means: continue the thread if it
-        stopped mid-run, else start a run with ``input`` (the next turn, on a thread
-        that finished)."""
-        return self._submit_exclusive(self._go(input))
-
-    # -- run control --------------------------------------------------------------------
-
-    @property
-    def running(self) -> bool:
-        return self.status.active
-
-    def start(self, input: Any = NO_INPUT, *, step: bool = False) -> concurrent.futures.Future:
-        """Start a run on the current thread with ``input`` (default: the graph's)."""
-        return self._submit_exclusive(self._start(input, step))
-
-    def rerun(self, input: Any = NO_INPUT, *, step: bool = False) -> concurrent.futures.Future:
-        """Start again on a new thread id, with the same input unless one is given."""
-        return self._submit_exclusive(self._rerun(input, step))
-
-    def resume(self) -> concurrent.futures.Future:
-        return self._submit_exclusive(self._resume(step=False))
+    # -- run control (the rest is SessionFront's) ----------------------------------------
 
     def step_once(self) -> concurrent.futures.Future:
         """Run exactly one superstep, then pause. While running: pause after this step."""
@@ -309,10 +245,6 @@ class Session:
                 raise SessionError("nothing is running: there is nothing to cancel")
             self._engine.call(run.task.cancel)
         threading.Thread(target=self._abandon_if_blocked, args=(run,), daemon=True).start()
-
-    def answer(self, value: Any, interrupt_id: str | None = None) -> concurrent.futures.Future:
-        """Answer the pending interrupt(s) and resume with ``Command(resume=...)``."""
-        return self._submit_exclusive(self._answer(value, interrupt_id))
 
     @property
     def interrupt_before(self) -> list[str]:
@@ -380,29 +312,6 @@ class Session:
         self._engine.stop(timeout=1.0)
 
     # -- engine-loop side ---------------------------------------------------------------
-
-    def _submit(self, coro: Coroutine[Any, Any, Any]) -> concurrent.futures.Future:
-        # Under the bus lock: while a blocked loop is being abandoned (its run already
-        # reported cancelled), work waits for the fresh loop instead of joining the
-        # blocked one.
-        with self._bus.lock:
-            return self._engine.submit(coro)
-
-    def _submit_exclusive(self, coro: Coroutine[Any, Any, Any]) -> concurrent.futures.Future:
-        """An action that may start a run: one at a time. Each awaits (reading the
-        thread) between its idle check and its launch, so two quick presses would
-        otherwise both pass the check and start two runs."""
-        return self._submit(self._exclusively(coro))
-
-    async def _exclusively(self, coro: Coroutine[Any, Any, Any]) -> Any:
-        if self._acting:
-            coro.close()
-            raise SessionError("another action is starting a run: wait for it")
-        self._acting = True
-        try:
-            return await coro
-        finally:
-            self._acting = False
 
     async def _ensure_graph(self) -> Pregel:
         if self._graph is not None and self._graph_engine is self._engine:
@@ -738,54 +647,12 @@ class Session:
             run.generation if run is not None else None,
         )
 
-    def store_items(self) -> concurrent.futures.Future:
-        """Every item in the store, as ``{namespace, key, value, updated_at}`` dicts."""
-        return self._submit(self._store_items())
-
-    # -- time travel --------------------------------------------------------------------
-
-    def history(self) -> concurrent.futures.Future:
-        """The thread's checkpoints as ``HistoryEntry`` roots, oldest first."""
-        return self._submit(self._history())
-
-    def checkpoint_state(
-        self, checkpoint_id: str, ns: tuple[str, ...] = ()
-    ) -> concurrent.futures.Future:
-        """One checkpoint's state, read from the checkpointer: ``{step, next, values,
-        parent_values}`` (the values as JSON, as events carry them)."""
-        return self._submit(self._checkpoint_state(checkpoint_id, ns))
-
-    def replay_from(self, checkpoint_id: str, *, step: bool = False) -> concurrent.futures.Future:
-        """Run on from an earlier checkpoint: the steps before it are not run again;
-        the ones after it run anew, as a new branch (the old one stays)."""
-        return self._submit_exclusive(self._replay_from(checkpoint_id, step))
-
-    def fork(
-        self,
-        checkpoint_id: str,
-        edited: dict[str, Any],
-        *,
-        as_node: str | None = None,
-        run: bool = True,
-        step: bool = False,
-    ) -> concurrent.futures.Future:
-        """Write an edited copy of a checkpoint (``edited``: top-level keys to their new
-        values, as JSON) as a new branch, and run on from it unless ``run`` is false.
-        An edit that does not fit the state is refused before anything is written."""
-        return self._submit_exclusive(self._fork(checkpoint_id, edited, as_node, run, step))
-
-    def thread_ids(self) -> concurrent.futures.Future:
-        """The ids of the threads the checkpointer holds, most recent first."""
-        return self._submit(self._thread_ids())
-
-    def switch_thread(self, thread_id: str) -> concurrent.futures.Future:
-        """Look at another thread of the same checkpointer, as a reopened one."""
-        return self._submit_exclusive(self._switch_thread(thread_id))
-
     async def _store_items(self) -> list[dict[str, Any]]:
         await self._ensure_graph()
         assert self._store is not None
         return self.jsonify(await store_items(self._store.inner))
+
+    # -- time travel --------------------------------------------------------------------
 
     async def _history(self) -> list[HistoryEntry]:
         await self._ensure_graph()

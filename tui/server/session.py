@@ -45,7 +45,7 @@ import httpx
 
 from tui.engine.answers import answer_problem
 from tui.engine.clock import Clock
-from tui.engine.event_bus import EventBus, Listener
+from tui.engine.event_bus import EventBus
 from tui.engine.events import (
     Cancelled,
     Checkpoint,
@@ -67,7 +67,7 @@ from tui.engine.no_input import NO_INPUT
 from tui.engine.normalize import STREAM_MODES, Normalizer
 from tui.engine.ports import ModelSwitcher
 from tui.engine.redaction import Redactor, secret_values_in
-from tui.engine.session import SessionError
+from tui.engine.session_front import SessionError, SessionFront
 from tui.engine.status import NoticeLevel, PauseReason, ResumeHow, RunOutcome, RunStatus, TaskStatus
 from tui.server import stream_parts, time_travel
 from tui.server.connection import Assistant, explain
@@ -124,10 +124,7 @@ class _Run:
     error: tuple[str, str] | None = None
 
 
-class ServerSession:
-    read_only = False
-    player = None  # only a recording has one
-
+class ServerSession(SessionFront):
     def __init__(
         self,
         client_factory: ClientFactory,
@@ -167,58 +164,12 @@ class ServerSession:
         self._normalizer = Normalizer(self.jsonify)
         self._run: _Run | None = None
         self._as_nodes: dict[str, str] = {}
-        self._acting = False  # an action that may start a run is under way
         """Which node an edit made here was made as (the server's metadata does not say)."""
+        self._acting = False
         self._engine = LoopThread(name="langgraph-tui-server")
         self._client: LangGraphClient = self._engine.submit(_made(client_factory)).result()
 
-    # -- events out (as Session) ---------------------------------------------------------
-
-    def now(self) -> float:
-        return self.clock.now() - self._t0
-
-    @property
-    def events(self) -> Any:
-        return self._bus.queue
-
-    def add_listener(self, listener: Listener) -> None:
-        self._bus.add_listener(listener)
-
-    @property
-    def listeners(self) -> list[Listener]:
-        return self._bus.listeners
-
-    def drain(self, limit: int | None = None) -> list[Event]:
-        return self._bus.drain(limit)
-
-    def redact(self, text: str) -> str:
-        return self.redactor.scrub(text)
-
-    # -- the thread ---------------------------------------------------------------------
-
-    def open_thread(self) -> concurrent.futures.Future:
-        """Show what the server holds for this thread (nothing for a new one)."""
-        return self._submit(self._open_thread())
-
-    def go(self, input: Any = NO_INPUT) -> concurrent.futures.Future:
-        """Continue the thread if it stopped mid-run, else start a run with ``input``."""
-        return self._submit_exclusive(self._go(input))
-
-    # -- run control --------------------------------------------------------------------
-
-    @property
-    def running(self) -> bool:
-        return self.status.active
-
-    def start(self, input: Any = NO_INPUT, *, step: bool = False) -> concurrent.futures.Future:
-        return self._submit_exclusive(self._start(input, step))
-
-    def rerun(self, input: Any = NO_INPUT, *, step: bool = False) -> concurrent.futures.Future:
-        """Start again on a new server thread, with the same input unless one is given."""
-        return self._submit_exclusive(self._rerun(input, step))
-
-    def resume(self) -> concurrent.futures.Future:
-        return self._submit_exclusive(self._resume(step=False))
+    # -- run control (the rest is SessionFront's) ----------------------------------------
 
     def step_once(self) -> concurrent.futures.Future:
         with self._bus.lock:
@@ -241,9 +192,6 @@ class ServerSession:
                 raise SessionError("nothing is running: there is nothing to cancel")
             run.cancel_wanted = True
         self._engine.call(lambda: asyncio.ensure_future(self._send_cancel(run)))
-
-    def answer(self, value: Any, interrupt_id: str | None = None) -> concurrent.futures.Future:
-        return self._submit_exclusive(self._answer(value, interrupt_id))
 
     @property
     def interrupt_before(self) -> list[str]:
@@ -298,52 +246,6 @@ class ServerSession:
     def switch_model(self, text: str) -> str:
         raise SessionError("the graph runs on the server: its model is the server's to choose")
 
-    def store_items(self) -> concurrent.futures.Future:
-        """Every item in the server's store, as ``{namespace, key, value, updated_at}``."""
-        return self._submit(self._store_items())
-
-    def rewound(self) -> bool:
-        return False  # a live session only moves forward
-
-    # -- time travel (the server's thread history) -------------------------------------
-
-    def history(self) -> concurrent.futures.Future:
-        """The server thread's checkpoints as ``HistoryEntry`` roots, oldest first."""
-        return self._submit(self._history())
-
-    def checkpoint_state(
-        self, checkpoint_id: str, ns: tuple[str, ...] = ()
-    ) -> concurrent.futures.Future:
-        """One checkpoint's state as the server holds it: ``{checkpoint_id, ns, step,
-        next, parent_id, values, parent_values}`` (values as JSON)."""
-        return self._submit(self._checkpoint_state(checkpoint_id, ns))
-
-    def replay_from(self, checkpoint_id: str, *, step: bool = False) -> concurrent.futures.Future:
-        """A server run from an earlier checkpoint: the steps after it run again, as a
-        new branch of the thread (the old one stays)."""
-        return self._submit_exclusive(self._replay_from(checkpoint_id, step))
-
-    def fork(
-        self,
-        checkpoint_id: str,
-        edited: dict[str, Any],
-        *,
-        as_node: str | None = None,
-        run: bool = True,
-        step: bool = False,
-    ) -> concurrent.futures.Future:
-        """Write an edited copy of a checkpoint on the server (checked on a scratch copy
-        of the thread first) and run on from it unless ``run`` is false."""
-        return self._submit_exclusive(self._fork(checkpoint_id, edited, as_node, run, step))
-
-    def thread_ids(self) -> concurrent.futures.Future:
-        """The server's threads of this graph, most recently updated first."""
-        return self._submit(self._thread_ids())
-
-    def switch_thread(self, thread_id: str) -> concurrent.futures.Future:
-        """Look at another server thread of the same graph, as ``--thread`` opens one."""
-        return self._submit_exclusive(self._switch_thread(thread_id))
-
     def close(self) -> None:
         if self._closed:
             return
@@ -358,25 +260,6 @@ class ServerSession:
         self._engine.stop(timeout=1.0)
 
     # -- engine-loop side ---------------------------------------------------------------
-
-    def _submit(self, coro: Coroutine[Any, Any, Any]) -> concurrent.futures.Future:
-        return self._engine.submit(coro)
-
-    def _submit_exclusive(self, coro: Coroutine[Any, Any, Any]) -> concurrent.futures.Future:
-        """An action that may start a run: one at a time. Each awaits the server
-        between its idle check and its launch, so two quick presses would otherwise
-        both pass the check and start two runs (as in ``engine.session``)."""
-        return self._engine.submit(self._exclusively(coro))
-
-    async def _exclusively(self, coro: Coroutine[Any, Any, Any]) -> Any:
-        if self._acting:
-            coro.close()
-            raise SessionError("another action is starting a run: wait for it")
-        self._acting = True
-        try:
-            return await coro
-        finally:
-            self._acting = False
 
     def _require_idle(self) -> None:
         if self._run is not None and not self._run.done.is_set():
