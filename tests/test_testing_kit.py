@@ -3,10 +3,13 @@ plugin found through its entry point (these tests import no conftest fixture).""
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
+import pkgutil
 import subprocess
 import sys
 import textwrap
+from types import ModuleType
 
 import pytest
 from hypothesis import given
@@ -63,8 +66,11 @@ def test_loading_the_plugin_imports_neither_textual_nor_langgraph():
 def test_every_name_the_kit_exports_resolves():
     import tui.testing as kit
 
+    for sub in pkgutil.iter_modules(kit.__path__):  # each sets kit.<its name> when imported
+        importlib.import_module(f"tui.testing.{sub.name}")
     assert sorted(kit.__all__) == sorted(kit._WHERE)
-    assert all(getattr(kit, name) is not None for name in kit.__all__)
+    # Not a submodule of the same name either (importing tui.testing.X sets kit.X).
+    assert not any(isinstance(getattr(kit, name), ModuleType) for name in kit.__all__)
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = kit.nope
 

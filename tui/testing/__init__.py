@@ -66,7 +66,7 @@ if TYPE_CHECKING:
         wait_until,
     )
     from tui.testing.sessions import open_graph_session, use_model
-    from tui.testing.trace import ToolCall, Trace, Visit, trace
+    from tui.testing.traces import ToolCall, Trace, Visit, trace
 
 # Imported when first used: pytest loads the plugin (``tui.testing.plugin``) in every
 # session of an environment where langgraph-tui is installed, and importing the app,
@@ -77,9 +77,9 @@ _WHERE = {
     "GoldenMismatch": "tui.testing.golden",
     "RunWatch": "tui.testing.pilot",
     "TestApp": "tui.testing.app",
-    "ToolCall": "tui.testing.trace",
-    "Trace": "tui.testing.trace",
-    "Visit": "tui.testing.trace",
+    "ToolCall": "tui.testing.traces",
+    "Trace": "tui.testing.traces",
+    "Visit": "tui.testing.traces",
     "answer": "tui.testing.pilot",
     "assert_golden": "tui.testing.golden",
     "assert_interrupted_at": "tui.testing.assertions",
@@ -93,7 +93,7 @@ _WHERE = {
     "build_app": "tui.testing.app",
     "open_graph_session": "tui.testing.sessions",
     "settle": "tui.testing.pilot",
-    "trace": "tui.testing.trace",
+    "trace": "tui.testing.traces",
     "until": "tui.testing.pilot",
     "use_model": "tui.testing.sessions",
     "wait_done": "tui.testing.pilot",
