@@ -448,21 +448,15 @@ class DebuggerApp(LiteralNotifications, App[int]):
 
     def _mark_graph(self) -> None:
         model = self.model
-        inner_running = {
-            row.node for row in model.tasks.values() if row.status == TaskStatus.RUNNING and row.ns
-        }
-        inner_visited = {row.node for row in model.tasks.values() if row.ns}
-        visited = {row.node for row in model.tasks.values() if not row.ns}
-        latest = {row.node: row.status for row in model.task_rows() if not row.ns}
-        failed = {node for node, status in latest.items() if status == TaskStatus.ERROR}
+        tasks = model.task_index  # figures per node: a fan-out's thousands of tasks are not walked
         self.graph_pane.update_marks(
-            running=model.running_nodes(),
-            visited=visited,
+            running=tasks.running_nodes(),
+            visited=set(tasks.visited),
             next_nodes=model.stopped_next(),
             breakpoints=set(self.source.interrupt_before),
-            inner_running=inner_running,
-            inner_visited=inner_visited,
-            failed=failed,
+            inner_running=tasks.running_nodes(inner=True),
+            inner_visited=set(tasks.inner_visited),
+            failed={node for node, row in tasks.latest.items() if row.status == TaskStatus.ERROR},
         )
 
     # -- pane messages ---------------------------------------------------------------------

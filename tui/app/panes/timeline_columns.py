@@ -142,20 +142,19 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-def layout(pane_width: int, rows: list[TaskRow]) -> list[tuple[Column, int]]:
-    """The columns that fit ``pane_width``, each with the width it gets."""
+def label_width(row: TaskRow) -> int:
+    """The cells ``row``'s node label wants: indent, label, run number, a gap."""
+    return 2 * row.depth + (2 if row.depth else 0) + len(row.label) + len(_run_suffix(row)) + 2
+
+
+def layout(pane_width: int, wanted: int) -> list[tuple[Column, int]]:
+    """The columns that fit ``pane_width``, each with the width it gets; ``wanted``:
+    the widest ``label_width`` of the rows."""
     shown = [c for c in COLUMNS if pane_width >= c.min_pane]
     fixed = sum(c.width for c in shown if c.key not in ("node", "bar"))
     node = max(NODE_MIN, min(NODE_BASE, pane_width - fixed))
     bar = pane_width - fixed - node
     # Room to spare goes to labels that need it (Send workers), down to a 12-cell bar.
-    wanted = max(
-        (
-            2 * r.depth + (2 if r.depth else 0) + len(r.label) + len(_run_suffix(r)) + 2
-            for r in rows
-        ),
-        default=0,
-    )
     grow = max(0, min(wanted - node, bar - 1 - BAR_KEEP, NODE_MAX - node))
     node, bar = node + grow, bar - grow
     widths = {"node": node, "bar": bar}
