@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import gc
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
@@ -22,8 +23,10 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 
+from tui.app.loading_source import LoadingSource
 from tui.app.panes.events import EventsPane
 from tui.app.panes.graph import GraphPane
 from tui.app.panes.history import HistoryPane
@@ -53,12 +56,29 @@ from tui.app.view.run_view import RunView
 from tui.app.view.search import Hit, HitKind, search
 from tui.engine.events import Interrupted, Notice, RunFailed
 from tui.engine.no_input import NO_INPUT
-from tui.engine.session import SessionError
+from tui.engine.session_front import SessionError
 from tui.engine.status import ENDED, STOPPED, NoticeLevel, RunStatus, TaskStatus
 
 FRAME_S = 1 / 30
 _PLAYER_ACTIONS = frozenset({"play", "move", "move_step", "jump", "speed"})
 _RUN_ACTIONS = frozenset({"breakpoint", "rerun", "message", "run_on", "edit_fork"})
+# Keys that need the graph: while it loads (or after it failed to) they say why not.
+_GRAPH_ACTIONS = _RUN_ACTIONS | {
+    "pause",
+    "continue",
+    "next",
+    "cancel",
+    "answer",
+    "store",
+    "inspect_call",
+    "diff",
+    "pin_diff_base",
+    "search",
+    "search_hit",
+    "history",
+    "switch_thread",
+    "switch_model",
+}
 MAX_EVENTS_PER_FRAME = 20_000
 
 
@@ -275,6 +295,27 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self.search_result: SearchResult | None = None
         self._last_frame = time.monotonic()
         self._history_mark: tuple[int, RunStatus] | None = None
+        self._loader: threading.Thread | None = None
+        self._show_loading()
+
+    class GraphLoaded(Message):
+        """From the loading thread: an attempt to (re)load the graph ended."""
+
+        def __init__(self, session: EventSource | None, problem: str = "") -> None:
+            self.session = session
+            self.problem = problem  # the loader's one line when it failed
+            super().__init__()
+
+    @property
+    def loading(self) -> LoadingSource | None:
+        """The stand-in for the graph while it loads (or after it failed to)."""
+        return self.source if isinstance(self.source, LoadingSource) else None
+
+    @property
+    def load_problem(self) -> str:
+        """Why the graph did not load (the loader's one line); empty once it has."""
+        loading = self.loading
+        return loading.problem if loading is not None else ""
 
     # -- the app's own safety: one literal path, one way out --------------------------------
 
@@ -342,14 +383,18 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self.status_bar = self.query_one(StatusBar)
         self.timeline.border_title = Text("Timeline")
         self.tokens.border_title = Text("Live tokens")
-        self._graph_structure()
+        if self.loading is None:
+            self._graph_structure()
         self._refresh_panes(self.model.take_dirty() | Part.STATUS)
         self.set_interval(FRAME_S, self._drain)
         # Everything alive now (LangGraph, LangChain, Textual, the panes) lives as
         # long as the app: keep it out of full collections, which otherwise walk it
         # all and stall a frame for ~100 ms (measured in benchmarks/bench_ui_frame.py).
         gc.freeze()
-        if self.autostart:
+        if self.loading is not None:
+            # The first frame first: the import shares the GIL with the drawing.
+            self.call_after_refresh(self.reload_graph)
+        elif self.autostart:
             self.call_after_refresh(self._autostart)
 
     def _autostart(self) -> None:
@@ -534,6 +579,8 @@ class DebuggerApp(LiteralNotifications, App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.closing:
             return False  # keys that land while the app exits do nothing
+        if self.loading is not None and action in _GRAPH_ACTIONS:
+            return False  # not in the footer; pressed, it says why (run_action)
         if action == "live_state":
             return self.state_pane.pinned
         if action in _PLAYER_ACTIONS:
@@ -993,6 +1040,24 @@ class DebuggerApp(LiteralNotifications, App[int]):
     def action_help(self) -> None:
         self.open_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)]))
 
+    async def run_action(
+        self,
+        action: str | Any,
+        default_namespace: Any = None,
+        namespaces: Any = None,
+    ) -> bool:
+        loading = self.loading
+        if (
+            loading is not None
+            and isinstance(action, str)
+            and default_namespace in (None, self)
+            and action.partition("(")[0] in _GRAPH_ACTIONS
+            and not self.closing
+        ):
+            self.notify(loading.why_not, severity="warning", timeout=4)
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
+
     async def action_quit(self) -> None:
         # Every way out (q, ctrl+q, the palette's Quit) comes here.
         if not self.source.status.active:
@@ -1027,13 +1092,16 @@ class DebuggerApp(LiteralNotifications, App[int]):
                 "Pick the chat model for the next run (lists what Ollama has pulled)",
                 self.action_switch_model,
             )
-        if not self.source.read_only and not self.source.status.active:
+        if self.loading is None and not self.source.read_only and not self.source.status.active:
             yield SystemCommand(
                 "Switch thread",
                 "Open another thread of this checkpointer (its history, its pending interrupt)",
                 self.action_switch_thread,
             )
-        if self.reopen is not None:
+        loading = self.loading
+        if (self.reopen is not None and loading is None) or (
+            loading is not None and loading.status == RunStatus.NOT_LOADED
+        ):
             yield SystemCommand(
                 "Reload graph from disk",
                 "Re-import the graph file and start over",
@@ -1057,35 +1125,79 @@ class DebuggerApp(LiteralNotifications, App[int]):
 
         self.open_screen(ModelPickerScreen(switcher), chosen)
 
-    @work(thread=True, exclusive=True, group="reload")
     def reload_graph(self) -> None:
-        # Loading imports user code, which can be slow or fail: off the UI thread.
-        if self.reopen is None:
+        """Load the graph (again) on a thread: user code can be slow to import, or fail.
+        While the first load goes on the app shows LOADING; a reload keeps the old
+        graph until the new one is ready."""
+        loading = self.loading
+        load = loading.load if loading is not None else self.reopen
+        if load is None:
             return
+        if self._loader is not None and self._loader.is_alive():
+            self.notify("the graph is loading already", timeout=3)
+            return
+        if loading is not None:
+            loading.attempt()
+            self._show_loading()
+        # A daemon thread, not a worker: quitting must not wait for a slow import.
+        self._loader = threading.Thread(
+            target=self._load_in_background, args=(load,), daemon=True, name="load-graph"
+        )
+        self._loader.start()
+
+    def _load_in_background(self, load: Callable[[], EventSource]) -> None:
         try:
-            session = self.reopen()
+            session = load()
         except SessionError as exc:
-            self.call_from_thread(self._load_failed, str(exc))
+            self.post_message(self.GraphLoaded(None, str(exc)))
             return
-        self.call_from_thread(self._swap_source, session)
+        if not self.post_message(self.GraphLoaded(session)):
+            session.close()  # the app has closed meanwhile: nobody will take it
+
+    def on_debugger_app_graph_loaded(self, message: GraphLoaded) -> None:
+        if message.session is None:
+            self._load_failed(message.problem)
+        elif self.closing:
+            message.session.close()
+        else:
+            self._swap_source(message.session, first=self.loading is not None)
+
+    def _show_loading(self) -> None:
+        """The status bar and the panes say what the stand-in is at: loading, or why not."""
+        loading = self.loading
+        if loading is None:
+            return
+        self.model.status = loading.status
+        self.model.status_detail = loading.problem or f"importing {loading.name}"
+        self.model.dirty |= Part.STATUS
 
     def _load_failed(self, message: str) -> None:
+        loading = self.loading
+        if loading is not None:
+            loading.failed(message)
+            self._show_loading()
+            self.notify(message, title="the graph did not load", severity="error", timeout=8)
+            self._refresh_panes(self.model.take_dirty())
+            return
         self.model.add_log(LogKind.ERROR, self.source.now(), f"reload failed: {message}")
         self.notify(
             message, title="reload failed; the old graph stays", severity="error", timeout=8
         )
         self._refresh_panes(Part.LOG)
 
-    def _swap_source(self, session: EventSource) -> None:
+    def _swap_source(self, session: EventSource, *, first: bool = False) -> None:
         old = self.source
         self.source = session
         for listener in old.listeners:  # a recording follows the reload
             session.add_listener(listener)
         old.close()
+        self.history_pane.read_only = session.read_only
         self._new_view()
         self._graph_structure()
-        self.notify("graph reloaded", timeout=3)
-        self._refresh_panes(self.model.take_dirty())
+        if not first:
+            self.notify("graph reloaded", timeout=3)
+        self._refresh_panes(self.model.take_dirty() | Part.STATUS)
+        self.refresh_bindings()  # the keys that needed the graph apply now
         self._autostart()
 
 
