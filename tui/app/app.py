@@ -51,6 +51,7 @@ from tui.app.screens.thread_picker import ThreadPickerScreen
 from tui.app.source import EventSource
 from tui.app.text.notifications import LiteralNotifications
 from tui.app.textual_guards import GuardedCommandPalette
+from tui.app.theme_lookup import ThemeLookup
 from tui.app.view.records import CheckpointInfo, LlmCall, LogKind, Part, TaskRow
 from tui.app.view.run_view import RunView
 from tui.app.view.search import Hit, HitKind, search
@@ -82,7 +83,7 @@ _GRAPH_ACTIONS = _RUN_ACTIONS | {
 MAX_EVENTS_PER_FRAME = 20_000
 
 
-class DebuggerApp(LiteralNotifications, App[int]):
+class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "langgraph-tui"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]

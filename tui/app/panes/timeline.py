@@ -42,7 +42,7 @@ class Timeline(ScrollView, can_focus=True):
         Binding("enter", "select", "Details", show=False),
     ]
 
-    cursor = reactive(-1, init=False)
+    cursor = reactive(-1, init=False, repaint=False)  # watch_cursor repaints what moved
 
     class RowHighlighted(Message):
         def __init__(self, row: TaskRow | None) -> None:
@@ -137,12 +137,20 @@ class Timeline(ScrollView, can_focus=True):
                 self.post_message(self.RowSelected(self.rows[index]))
 
     def watch_cursor(self, old: int, new: int) -> None:
+        top = int(self.scroll_offset.y)
         if 0 <= new < len(self.rows):
             self.scroll_to(y=max(0, min(new, int(self.scroll_offset.y))), animate=False)
             if new - int(self.scroll_offset.y) >= self.size.height - 1:
                 self.scroll_to(y=new - self.size.height + 2, animate=False)
         self.post_message(self.RowHighlighted(self.selected_row))
-        self.refresh()
+        if int(self.scroll_offset.y) != top:
+            self.refresh()
+            return
+        # Not scrolled: only the rows the cursor left and reached change (the header
+        # is line 0, row i is line i + 1).
+        for index in (old, new):
+            if 0 <= index < len(self.rows):
+                self.refresh_line(index + 1)
 
     # -- drawing ------------------------------------------------------------------------
 
@@ -177,10 +185,10 @@ class Timeline(ScrollView, can_focus=True):
         if index < 0:
             return Strip.blank(width)
         if index < len(self.rows):
-            style = (
+            cursor = (
                 self.get_component_rich_style("timeline--cursor") if index == self.cursor else None
             )
-            return self._strip(table.row_text(self.rows[index], columns, frame), width, style)
+            return table.row_strip(self.rows[index], columns, frame, width, cursor)
         if index == len(self.rows) and self.next_nodes:
             text = Text("     ")
             text.append("next → ", "dim")
