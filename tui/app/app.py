@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -26,6 +26,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 
+from tui.app import screens
 from tui.app.loading_source import LoadingSource
 from tui.app.panes.events import EventsPane
 from tui.app.panes.graph import GraphPane
@@ -35,19 +36,6 @@ from tui.app.panes.state import CopyableTree, StatePane, store_path
 from tui.app.panes.status_bar import StatusBar
 from tui.app.panes.timeline import Timeline
 from tui.app.panes.tokens import TokenView
-from tui.app.screens.confirm import ConfirmScreen
-from tui.app.screens.help import HelpScreen
-from tui.app.screens.interrupt import InterruptScreen
-from tui.app.screens.llm_call import LlmCallScreen
-from tui.app.screens.model_picker import ModelPickerScreen
-from tui.app.screens.node_picker import NodePickerScreen
-from tui.app.screens.run_input import RunInputScreen
-from tui.app.screens.search import SearchResult, SearchScreen
-from tui.app.screens.state_edit import StateEditScreen
-from tui.app.screens.step_diff import StepDiffScreen
-from tui.app.screens.step_picker import StepPickerScreen
-from tui.app.screens.task_detail import TaskDetailScreen
-from tui.app.screens.thread_picker import ThreadPickerScreen
 from tui.app.source import EventSource
 from tui.app.text.notifications import LiteralNotifications
 from tui.app.textual_guards import GuardedCommandPalette
@@ -59,6 +47,9 @@ from tui.engine.events import Interrupted, Notice, RunFailed
 from tui.engine.no_input import NO_INPUT
 from tui.engine.session_front import SessionError
 from tui.engine.status import ENDED, STOPPED, NoticeLevel, RunStatus, TaskStatus
+
+if TYPE_CHECKING:
+    from tui.app.screens.search import SearchResult
 
 FRAME_S = 1 / 30
 _PLAYER_ACTIONS = frozenset({"play", "move", "move_step", "jump", "speed"})
@@ -554,7 +545,7 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         if message.row.input_dropped:
             self._open_task_read_back(message.row)
         else:
-            self.open_screen(TaskDetailScreen(message.row, calls=self.model.llm_calls))
+            self.open_screen(screens.TaskDetailScreen(message.row, calls=self.model.llm_calls))
 
     @work(exclusive=True, group="task-input")
     async def _open_task_read_back(self, row: TaskRow) -> None:
@@ -567,7 +558,7 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
                 state = (await asyncio.wrap_future(read))["values"]
             except Exception as exc:
                 state = f"(the state before step {row.step} could not be read: {exc})"
-        self.open_screen(TaskDetailScreen(row, state, self.model.llm_calls))
+        self.open_screen(screens.TaskDetailScreen(row, state, self.model.llm_calls))
 
     def on_token_view_call_selected(self, message: TokenView.CallSelected) -> None:
         self.open_call(message.call)
@@ -691,7 +682,7 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         if call is None:
             self.notify("no LLM call in this run yet", severity="warning", timeout=3)
             return
-        self.open_screen(LlmCallScreen(calls, call))
+        self.open_screen(screens.LlmCallScreen(calls, call))
 
     def _selected_checkpoint(self) -> CheckpointInfo | None:
         row = self.timeline.selected_row
@@ -702,7 +693,7 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         if info is None:
             self.notify("no step has a checkpoint yet", severity="warning", timeout=3)
             return
-        self.open_screen(StepDiffScreen(self.model.steps_of(info), info, self.diff_states))
+        self.open_screen(screens.StepDiffScreen(self.model.steps_of(info), info, self.diff_states))
 
     async def diff_states(self, info: CheckpointInfo) -> tuple[Any, Any, str]:
         """The values a diff compares (before, after) and what ``before`` is; states
@@ -749,7 +740,9 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
                 self.go_to_hit(result.hits[result.index], result)
 
         query = self.search_result.query if self.search_result else ""
-        self.open_screen(SearchScreen(lambda text: search(self.model, text), query), searched)
+        self.open_screen(
+            screens.SearchScreen(lambda text: search(self.model, text), query), searched
+        )
 
     def action_search_hit(self, delta: int) -> None:
         result = self.search_result
@@ -787,7 +780,7 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
             self.state_pane.value_tree.reveal(hit.path)
             self.refresh_bindings()
         elif hit.kind == HitKind.LLM_CALL and hit.call is not None:
-            self.open_screen(LlmCallScreen(self.model.llm_calls, hit.call, hit.path))
+            self.open_screen(screens.LlmCallScreen(self.model.llm_calls, hit.call, hit.path))
 
     def _select_task(self, task_id: str) -> None:
         rows = self.timeline.rows
@@ -882,7 +875,7 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
                 self.refresh_bindings()
 
         self.open_screen(
-            StateEditScreen(
+            screens.StateEditScreen(
                 f"Edit {where} at step {info.step}", value, self.source.node_names(), attempt
             ),
             done,
@@ -900,7 +893,7 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
             if thread_id and thread_id != self.source.thread_id:
                 self._switch_thread(thread_id, self.source.thread_id)
 
-        self.open_screen(ThreadPickerScreen(ids, self.source.thread_id), chosen)
+        self.open_screen(screens.ThreadPickerScreen(ids, self.source.thread_id), chosen)
 
     @work(exclusive=True, group="switch-thread")
     async def _switch_thread(self, thread_id: str, back_to: str) -> None:
@@ -959,7 +952,7 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
 
         player.playing = False  # the jump lands where it was asked, not further on
 
-        self.open_screen(StepPickerScreen(steps, player.step), chosen)
+        self.open_screen(screens.StepPickerScreen(steps, player.step), chosen)
 
     def action_live_state(self) -> None:
         self._show_live_state()
@@ -982,7 +975,7 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
                 self._toggle_breakpoint(choice)
 
         self.open_screen(
-            NodePickerScreen(
+            screens.NodePickerScreen(
                 nodes, set(self.source.interrupt_before), "Breakpoint before which node?"
             ),
             picked,
@@ -1026,20 +1019,22 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
             else:
                 self._run_op(lambda: self.source.answer(answers))
 
-        self.open_screen(InterruptScreen(interrupts), answered)
+        self.open_screen(screens.InterruptScreen(interrupts), answered)
 
     def _ask_input(self, then: Callable[[Any], None], title: str | None = None) -> None:
         def given(value: Any) -> None:
-            if value is not RunInputScreen.CANCELLED:
+            if value is not screens.RunInputScreen.CANCELLED:
                 then(value)
 
         self.open_screen(
-            RunInputScreen(self.source.input_keys(), title or f"Input for {self.source.name}"),
+            screens.RunInputScreen(
+                self.source.input_keys(), title or f"Input for {self.source.name}"
+            ),
             given,
         )
 
     def action_help(self) -> None:
-        self.open_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)]))
+        self.open_screen(screens.HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)]))
 
     async def run_action(
         self,
@@ -1064,7 +1059,7 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         if not self.source.status.active:
             self.exit(0)
             return
-        if isinstance(self.screen, ConfirmScreen):
+        if isinstance(self.screen, screens.ConfirmScreen):
             return
 
         def decided(yes: bool | None) -> None:
@@ -1072,7 +1067,8 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
                 self.exit(0)
 
         self.open_screen(
-            ConfirmScreen("A run is going. Quit anyway? Its last checkpoint is kept."), decided
+            screens.ConfirmScreen("A run is going. Quit anyway? Its last checkpoint is kept."),
+            decided,
         )
 
     # -- command palette -------------------------------------------------------------------
@@ -1124,7 +1120,7 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
                 return
             self.notify(f"model: {applied} from the next run (r runs again)", timeout=4)
 
-        self.open_screen(ModelPickerScreen(switcher), chosen)
+        self.open_screen(screens.ModelPickerScreen(switcher), chosen)
 
     def reload_graph(self) -> None:
         """Load the graph (again) on a thread: user code can be slow to import, or fail.
