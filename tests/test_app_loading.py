@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from tests.app_helpers import wait_status, wait_until
-from tests.helpers import SAMPLES
+from tests.helpers import SAMPLES, TEST_GRAPHS
 from tui.app.app import DebuggerApp
 from tui.app.loading_source import LoadingSource
 from tui.cli.tui_loading import GraphLoader
@@ -115,12 +117,26 @@ def test_what_the_command_line_asks_of_the_graph_is_checked_when_it_loads(capsys
         interrupt_before=["nope"],
     )
     loader = GraphLoader(spec, None)
-    try:
+    with pytest.raises(SessionError) as caught:
         loader.first()
-        raise AssertionError("a breakpoint on a node the graph lacks loaded")
-    except SessionError as exc:
-        problem = str(exc)
+    problem = str(caught.value)
     assert problem == "no node named 'nope' for a breakpoint: choose from call_model"
     assert loader.exit_code(0, problem) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"langgraph-tui: error: {problem}"]
+
+
+def test_verbose_prints_the_graphs_own_traceback_under_the_line(capsys):
+    spec = RunSpec(
+        graph=str(TEST_GRAPHS / "raises_on_import.py"),
+        model=parse_model_spec("scripted:fast"),
+        verbose=True,
+    )
+    loader = GraphLoader(spec, None)
+    with pytest.raises(SessionError) as caught:
+        loader.first()
+    assert loader.exit_code(0, str(caught.value)) == 2
+    err = capsys.readouterr().err
+    first, *rest = err.splitlines()
+    assert first.startswith("langgraph-tui: error: ") and "raised RuntimeError" in first
+    assert rest[0].startswith("Traceback") and "RuntimeError: config missing" in err

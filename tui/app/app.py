@@ -1148,6 +1148,11 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         except SessionError as exc:
             self.post_message(self.GraphLoaded(None, str(exc)))
             return
+        except Exception as exc:  # a loader's own bug: said, not LOADING forever
+            self.post_message(
+                self.GraphLoaded(None, f"loading the graph failed: {type(exc).__name__}: {exc}")
+            )
+            return
         if not self.post_message(self.GraphLoaded(session)):
             session.close()  # the app has closed meanwhile: nobody will take it
 

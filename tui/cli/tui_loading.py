@@ -48,6 +48,12 @@ class GraphLoader:
         except SessionError as exc:
             self.failure = exc
             raise
+        except Exception as exc:  # not a load error we know: still one line (--verbose: all)
+            self.failure = exc
+            raise SessionError(
+                f"loading {self.spec.graph} failed: {type(exc).__name__}: {exc} "
+                "(--verbose shows the traceback)"
+            ) from exc
         try:
             self._prepare(session)
         except (UsageError, SessionError) as exc:
@@ -85,12 +91,20 @@ class GraphLoader:
         the graph never loaded; else the app's, unless the cassette diverged."""
         if load_problem:
             print_error(load_problem)
-            cause = self.failure
-            while cause is not None and cause.__cause__ is not None:
-                cause = cause.__cause__  # the user's own exception, under the one line
-            if self.spec.verbose and cause is not None and cause is not self.failure:
-                traceback.print_exception(cause, file=sys.stderr)
+            if self.spec.verbose:
+                self._print_cause()
             return EXIT_USAGE
         if self.cassette is not None:
             return self.cassette.finish(app_code)
         return app_code
+
+    def _print_cause(self) -> None:
+        """``--verbose``: the traceback under the one line, when it is the user's
+        code's (not one of our own one-line errors)."""
+        from tui.loading import GraphLoadError
+
+        root = self.failure
+        while root is not None and root.__cause__ is not None:
+            root = root.__cause__
+        if root is not None and not isinstance(root, UsageError | SessionError | GraphLoadError):
+            traceback.print_exception(root, file=sys.stderr)
