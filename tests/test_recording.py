@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 import pytest
 
 from tui.engine.event_bus import ListenerFailed
-from tui.engine.events import Checkpoint, RunFinished, Token, event_from_dict
+from tui.engine.events import Checkpoint, RunFinished, Token, Values, event_from_dict
 from tui.engine.recording import JsonlWriter, RecordingError, read_events
 
 
@@ -59,3 +62,33 @@ def test_writer_survives_a_closed_reader():
     assert isinstance(writer.broken, BrokenPipeError)
     # ...and stays quiet after that.
     writer(RunFinished(status="done"))
+
+
+def test_each_event_but_a_token_is_written_through_when_the_call_returns(tmp_path):
+    path = tmp_path / "r.jsonl"
+    writer = JsonlWriter.to_path(path)
+    try:
+        writer(Values(values={"a": 1}))
+        writer(Token(node="n", text="t", message_id="m"))  # may wait for the next flush
+        writer(Values(values={"a": 2}))  # flushes, with the token before it
+        assert [json.loads(line)["kind"] for line in path.read_text().splitlines()] == [
+            "values",
+            "token",
+            "values",
+        ]
+    finally:
+        writer.close()
+
+
+def test_a_token_that_waits_is_flushed_without_another_event(tmp_path):
+    path = tmp_path / "r.jsonl"
+    writer = JsonlWriter.to_path(path)
+    try:
+        writer(Values(values={}))
+        writer(Token(node="n", text="last", message_id="m"))
+        deadline = time.monotonic() + 30
+        while '"last"' not in path.read_text():
+            assert time.monotonic() < deadline, "the token never reached the file"
+            time.sleep(0.005)
+    finally:
+        writer.close()

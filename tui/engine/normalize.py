@@ -270,7 +270,7 @@ class Normalizer:
             **common,
             text=text,
             reasoning=reasoning,
-            tool_call_chunks=self.jsonify(tool_chunks),
+            tool_call_chunks=self.jsonify(tool_chunks) if tool_chunks else [],
             last=last,
         )
 
