@@ -4,20 +4,24 @@ as converting and encoding everything afresh."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any, TypedDict
 
 from hypothesis import given
 from hypothesis import strategies as st
 from langchain_core.callbacks import AsyncCallbackManager
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.message import add_messages
 
 from tests.hostile import hostile_text
 from tui.engine.events import Checkpoint, TaskStarted, Values
 from tui.engine.identity_cache import IdentityCache
 from tui.engine.jsonify import Jsonifier
+from tui.engine.normalize import STREAM_MODES, Normalizer
 from tui.engine.recording import dumps
 from tui.engine.redaction import REDACTED, Redactor
-from tui.engine.shared_json import SharedJson, SharedList, encode
+from tui.engine.shared_json import SharedJson, SharedList, TextCache, encode
 from tui.engine.task_watcher import TaskWatcher
 
 SECRET = "sk-planted-0123456789"
@@ -53,7 +57,7 @@ def _states(draw_messages: list[Any], extra: Any) -> list[dict[str, Any]]:
 @given(messages, st.recursive(json_leaves, lambda c: st.lists(c, max_size=3), max_leaves=8))
 def test_a_growing_state_converts_and_encodes_as_if_afresh(msgs, extra):
     kept = Jsonifier(Redactor([SECRET]))
-    cache: IdentityCache[str] = IdentityCache()
+    cache = TextCache()
     for state in _states(msgs, extra):
         for _ in range(2):  # values, then the checkpoint: the same objects again
             converted = kept(state)
@@ -87,9 +91,52 @@ def test_a_message_changed_in_place_is_converted_again():
     jsonify = Jsonifier()
     assert jsonify(state)["messages"][0]["content"] == "before"
     message.content = "after"  # a node that edits the message it got
+    jsonify.nodes_ran()  # as the normalizer says once a node has streamed anything
     assert jsonify(state)["messages"][0]["content"] == "after"
     state["messages"].append(HumanMessage(content="more"))  # the same list, grown
     assert [m["content"] for m in jsonify(state)["messages"]] == ["after", "more"]
+    message.content = "again"  # and then the next step's list, which extends this one
+    grown = {"messages": [*state["messages"], AIMessage(content="new")]}
+    assert [m["content"] for m in jsonify(grown)["messages"]] == ["again", "more", "new"]
+
+
+async def test_a_node_that_edits_a_message_in_place_is_seen_in_the_next_values():
+    class State(TypedDict):
+        messages: Annotated[list[AnyMessage], add_messages]
+        n: int
+
+    def first(state: State) -> dict[str, Any]:
+        return {"messages": [AIMessage(content="before", id="a1")], "n": 1}
+
+    def second(state: State) -> dict[str, Any]:
+        state["messages"][0].content = "after"  # in place: no update to the messages
+        return {"n": 2}
+
+    builder = StateGraph(State)
+    builder.add_node("first", first)
+    builder.add_node("second", second)
+    builder.add_edge(START, "first")
+    builder.add_edge("first", "second")
+    builder.add_edge("second", END)
+    graph = builder.compile(checkpointer=InMemorySaver())
+    normalizer = Normalizer(Jsonifier())
+    shown, truth = [], []
+    config = {"configurable": {"thread_id": "t"}}
+    async for part in graph.astream(
+        {"messages": []}, config, stream_mode=STREAM_MODES, subgraphs=True, version="v2"
+    ):
+        for event in normalizer.events_for(part, 0.0):
+            if isinstance(event, Values | Checkpoint):
+                shown.append(event.values)
+                truth.append(
+                    Jsonifier()(
+                        part["data"]["payload"]["values"]
+                        if part["type"] == "debug"
+                        else part["data"]
+                    )
+                )
+    assert shown == truth
+    assert shown[-1]["messages"][0]["content"] == "after"
 
 
 def test_a_secret_learnt_later_is_redacted_from_messages_converted_before():

@@ -62,10 +62,11 @@ class Jsonifier:
         # Per message: (its field values when converted, its JSON).
         self._messages: IdentityCache[tuple[tuple[Any, ...], SharedJson]] = IdentityCache()
         # Per list of messages (a channel's value, carried by several events of a step):
-        # (its items, their field values, its JSON).
-        self._lists: IdentityCache[tuple[tuple[Any, ...], list[tuple[Any, ...]], SharedList]] = (
-            IdentityCache()
-        )
+        # (its items, their field values, its JSON); and per first message, the last
+        # such list that began with it, which the next step's list extends.
+        self._lists: IdentityCache[_ListEntry] = IdentityCache()
+        self._lineage: IdentityCache[_ListEntry] = IdentityCache()
+        self._epoch = 0
         self._cached_for: tuple[str, ...] = self.redactor.secrets
 
     @property
@@ -75,17 +76,26 @@ class Jsonifier:
     def scrub(self, text: str) -> str:
         return self.redactor.scrub(text)
 
+    def nodes_ran(self) -> None:
+        """The graph's own code may have run since the last call (a node finished,
+        streamed, wrote): a kept list of messages is checked again before it is
+        used. Until then, the values, the checkpoint and the next tasks' inputs of
+        a step, which carry the same list, use it as it was checked."""
+        self._epoch += 1
+
     def __call__(self, value: Any) -> Any:
         if self.redactor.secrets is not self._cached_for:
             # A secret learnt since: what was converted before may hold it.
             self._messages.clear()
             self._lists.clear()
+            self._lineage.clear()
             self._cached_for = self.redactor.secrets
         try:
             return self._convert(value, 0, set())
         finally:
             self._messages.end_turn()
             self._lists.end_turn()
+            self._lineage.end_turn()
 
     def _convert(self, value: Any, depth: int, active: set[int]) -> Any:
         cls = type(value)
@@ -105,8 +115,10 @@ class Jsonifier:
                 return cached[1]
         elif cls is list and depth <= _CACHE_DEPTH:
             listed = self._lists.get(value)
-            if listed is not None and listed[0] == tuple(value) and listed[1] == _fields_of(value):
-                return listed[2]
+            if listed is not None and listed[0] == tuple(value):
+                if listed[3] == self._epoch or listed[1] == _fields_of(value):
+                    listed[3] = self._epoch
+                    return listed[2]
         if depth > _MAX_DEPTH:
             return self.scrub(_safe_repr(value))
         marker = id(value)
@@ -143,13 +155,15 @@ class Jsonifier:
             if len(value) == 2 and isinstance(value[0], str) and is_secret_name(value[0]):
                 # A header or setting given as a pair: ("Authorization", "Bearer ...").
                 return [convert(value[0], depth, active), REDACTED]
+            if type(value) is list and value and _is_message_class(type(value[0])):
+                grown = self._grown(value, depth, active)
+                if grown is not None:
+                    return grown
             items = [convert(item, depth, active) for item in value]
             if not any(type(item) in SHARED_TYPES for item in items):
                 return items
             if type(value) is list and _all_messages(value, items):
-                shared = SharedList(items)
-                self._lists.put(value, (tuple(value), _fields_of(value), shared))
-                return shared
+                return self._keep_list(value, _fields_of(value), SharedList(items))
             return ListWithShared(items)
         if isinstance(value, set | frozenset):
             items = [convert(item, depth, active) for item in value]
@@ -181,6 +195,39 @@ class Jsonifier:
             return str(value)
         return self.scrub(_safe_repr(value))
 
+    def _grown(self, value: list[Any], depth: int, active: set[int]) -> SharedList | None:
+        """A list of messages that extends one converted before (the next step's
+        messages): the old JSON and that of the messages added, if none of the old
+        messages changed."""
+        if depth > _CACHE_DEPTH:
+            return None
+        before = self._lineage.get(value[0])
+        if before is None:
+            return None
+        old_items, old_fields, old_json, _ = before
+        n = len(old_items)
+        if n >= len(value) or tuple(value[:n]) != old_items:
+            return None
+        added = value[n:]
+        if not all(_is_message_class(type(item)) for item in added):
+            return None
+        if _fields_of(value[:n]) != old_fields:
+            return None
+        converted = [self._convert(item, depth, active) for item in added]
+        if not all(type(item) is SharedJson for item in converted):
+            return None
+        return self._keep_list(
+            value, old_fields + _fields_of(added), SharedList(old_json + converted)
+        )
+
+    def _keep_list(
+        self, value: list[Any], fields: list[tuple[Any, ...]], converted: SharedList
+    ) -> SharedList:
+        entry: _ListEntry = [tuple(value), fields, converted, self._epoch]
+        self._lists.put(value, entry)
+        self._lineage.put(value[0], entry)
+        return converted
+
     def _message(self, message: BaseMessage, depth: int, active: set[int]) -> Any:
         """A message's JSON, kept for the next time (``_convert`` looks it up)."""
         if depth > _CACHE_DEPTH:
@@ -192,6 +239,10 @@ class Jsonifier:
         shared = SharedJson(converted)
         self._messages.put(message, (fields, shared))
         return shared
+
+
+_ListEntry = list[Any]
+"""[its items, their field values, its JSON, the epoch it was last checked in]"""
 
 
 def _fields_of(messages: list[Any]) -> list[tuple[Any, ...]]:

@@ -75,6 +75,8 @@ class Normalizer:
         kind = part.get("type")
         ns = tuple(part.get("ns") or ())
         data = part.get("data")
+        if not _between_steps(kind, data):
+            self.jsonify.nodes_ran()
         if kind == "messages":
             token = self._token(data, ns)
             return [token] if token is not None else []
@@ -334,6 +336,15 @@ class _MessageStreams:
         text = self._parts["text"].flush() if "text" in self._parts else ""
         reasoning = self._parts["reasoning"].flush() if "reasoning" in self._parts else ""
         return text, reasoning, self.flush_args()
+
+
+def _between_steps(kind: Any, data: Any) -> bool:
+    """A part LangGraph streams between one step's nodes and the next's: the step's
+    values and checkpoint, the next tasks (with their input). No node of the graph
+    runs between these, so the state they carry is checked once for all of them."""
+    if kind == "values":
+        return True
+    return kind == "debug" and isinstance(data, dict) and data.get("type") in ("checkpoint", "task")
 
 
 def _role(message: BaseMessage) -> str:

@@ -23,11 +23,10 @@ from typing import IO, Any
 
 from tui.engine.event_bus import ListenerFailed
 from tui.engine.events import Event, Token, event_from_dict
-from tui.engine.identity_cache import IdentityCache
-from tui.engine.shared_json import encode_fields
+from tui.engine.shared_json import TextCache, encode_fields
 
 
-def dumps(event: Event, shared: IdentityCache[str] | None = None) -> str:
+def dumps(event: Event, shared: TextCache | None = None) -> str:
     """The event as one line of JSON. ``shared``: the text of the messages already
     written, which a growing state carries again in every step's events (see
     ``shared_json``); the line is the same with or without it."""
@@ -35,7 +34,7 @@ def dumps(event: Event, shared: IdentityCache[str] | None = None) -> str:
     # printed to a terminal cannot drive it.
     data = event.to_dict()
     try:
-        return encode_fields(data, shared if shared is not None else IdentityCache())
+        return encode_fields(data, shared if shared is not None else TextCache())
     except (ValueError, TypeError, RecursionError):
         pass  # json.dumps says what is wrong
     try:
@@ -74,7 +73,7 @@ class JsonlWriter:
         self.count = 0
         self.broken: OSError | None = None
         self._told = False
-        self._shared: IdentityCache[str] = IdentityCache()
+        self._shared = TextCache()
         self._flushed_at = 0.0
         self._unflushed = False
         self._flusher: threading.Thread | None = None
@@ -97,7 +96,8 @@ class JsonlWriter:
             self._shared.end_turn()
             if self.broken is None and not self._stream.closed:
                 try:
-                    self._stream.write(line + "\n")
+                    self._stream.write(line)  # a state's line is large: not copied for "\n"
+                    self._stream.write("\n")
                     if isinstance(event, Token) and self._may_wait():
                         self._flush_later()
                     else:

@@ -76,45 +76,104 @@ def plain_encode(value: Any) -> str:
     return "".join(_c_encoder(value, 0))
 
 
-def holds_shared(value: Any) -> bool:
-    return type(value) in SHARED_TYPES
+class TextCache:
+    """What a writer has written of shared values: each one's text (a list's without
+    its closing bracket), and, per first message, the last list of messages that
+    began with it, with its text: the next step's list (the same messages and one
+    more) is that text and the new message's."""
+
+    __slots__ = ("lists", "texts")
+
+    def __init__(self) -> None:
+        self.texts: IdentityCache[str] = IdentityCache()
+        self.lists: IdentityCache[tuple[SharedList, str]] = IdentityCache()
+
+    def end_turn(self) -> None:
+        self.texts.end_turn()
+        self.lists.end_turn()
 
 
-def encode(value: Any, cache: IdentityCache[str]) -> str:
+def encode(value: Any, cache: TextCache) -> str:
     """``json.dumps(value, ensure_ascii=True, default=repr)``, reusing the text of
-    each ``SharedJson`` written before."""
-    kind = type(value)
-    if kind is SharedJson or kind is SharedList:
-        text = cache.get(value)
-        if text is None:
-            text = plain_encode(value) if kind is SharedJson else _encode_list(value, cache)
-            cache.put(value, text)
-        return text
-    if kind is ListWithShared:
-        return _encode_list(value, cache)
-    if kind is DictWithShared:
-        if not value:
-            return "{}"
-        if not all(type(key) is str for key in value):
-            return plain_encode(value)  # json's own rules for other keys
-        return (
-            "{"
-            + ", ".join(
-                [_encode_key(key) + ": " + encode(item, cache) for key, item in value.items()]
-            )
-            + "}"
-        )
-    return plain_encode(value)
+    each shared value written before."""
+    out: list[str] = []
+    _write(value, cache, out)
+    return "".join(out)
 
 
-def _encode_list(value: list[Any], cache: IdentityCache[str]) -> str:
-    if not value:
-        return "[]"
-    return "[" + ", ".join([encode(item, cache) for item in value]) + "]"
-
-
-def encode_fields(data: dict[str, Any], cache: IdentityCache[str]) -> str:
+def encode_fields(data: dict[str, Any], cache: TextCache) -> str:
     """An event's fields (string keys) as one JSON object, as ``encode`` writes them."""
     if not any(type(value) in SHARED_TYPES for value in data.values()):
         return plain_encode(data)
     return encode(DictWithShared(data), cache)
+
+
+def _write(value: Any, cache: TextCache, out: list[str]) -> None:
+    # Appends pieces and joins once: a state's text is large, and every ``+`` of it
+    # would copy it again.
+    kind = type(value)
+    if kind is SharedJson:
+        text = cache.texts.get(value)
+        if text is None:
+            text = plain_encode(value)
+            cache.texts.put(value, text)
+        out.append(text)
+    elif kind is SharedList:
+        if not value:
+            out.append("[]")
+            return
+        text = cache.texts.get(value)
+        if text is None:
+            text = _open_list_text(value, cache)
+            cache.texts.put(value, text)
+        out.append(text)
+        out.append("]")
+    elif kind is ListWithShared:
+        if not value:
+            out.append("[]")
+            return
+        out.append("[")
+        _write_items(value, cache, out)
+        out.append("]")
+    elif kind is DictWithShared and all(type(key) is str for key in value):
+        if not value:
+            out.append("{}")
+            return
+        out.append("{")
+        for n, (key, item) in enumerate(value.items()):
+            out.append(", " + _encode_key(key) + ": " if n else _encode_key(key) + ": ")
+            _write(item, cache, out)
+        out.append("}")
+    else:
+        out.append(plain_encode(value))  # json's own rules for keys that are not str
+
+
+def _write_items(items: list[Any], cache: TextCache, out: list[str]) -> None:
+    for n, item in enumerate(items):
+        if n:
+            out.append(", ")
+        _write(item, cache, out)
+
+
+def _open_list_text(value: SharedList, cache: TextCache) -> str:
+    """The list's text without its closing bracket, from the text of the list it
+    extends when there is one."""
+    first = value[0]
+    before = cache.lists.get(first)
+    text: str | None = None
+    if before is not None:
+        old, old_text = before
+        n = len(old)
+        # Equal items write equal text (identical ones are not compared further).
+        if n < len(value) and value[:n] == old:
+            out = [old_text, ", "]
+            _write_items(value[n:], cache, out)
+            text = "".join(out)
+        elif n == len(value) and value == old:
+            text = old_text
+    if text is None:
+        out = ["["]
+        _write_items(value, cache, out)
+        text = "".join(out)
+    cache.lists.put(first, (value, text))
+    return text
