@@ -115,10 +115,8 @@ class Jsonifier:
                 return cached[1]
         elif cls is list and depth <= _CACHE_DEPTH:
             listed = self._lists.get(value)
-            if listed is not None and listed[0] == tuple(value):
-                if listed[3] == self._epoch or listed[1] == _fields_of(value):
-                    listed[3] = self._epoch
-                    return listed[2]
+            if listed is not None and self._unchanged(listed, value):
+                return listed[2]
         if depth > _MAX_DEPTH:
             return self.scrub(_safe_repr(value))
         marker = id(value)
@@ -194,6 +192,15 @@ class Jsonifier:
         if isinstance(value, uuid.UUID | decimal.Decimal | PurePath):
             return str(value)
         return self.scrub(_safe_repr(value))
+
+    def _unchanged(self, listed: _ListEntry, value: list[Any]) -> bool:
+        """The kept list still holds these messages, none of them changed."""
+        if listed[0] != tuple(value):
+            return False
+        if listed[3] != self._epoch and listed[1] != _fields_of(value):
+            return False
+        listed[3] = self._epoch
+        return True
 
     def _grown(self, value: list[Any], depth: int, active: set[int]) -> SharedList | None:
         """A list of messages that extends one converted before (the next step's
