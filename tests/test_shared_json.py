@@ -10,17 +10,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 from langchain_core.callbacks import AsyncCallbackManager
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, LLMResult
 from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.errors import ParentCommand
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
+from langgraph.types import Command
 
 from tests.hostile import hostile_text
 from tui.engine.events import Checkpoint, TaskStarted, Values
 from tui.engine.identity_cache import IdentityCache
 from tui.engine.jsonify import Jsonifier
+from tui.engine.llm_stats import LlmStatsHandler
 from tui.engine.normalize import STREAM_MODES, Normalizer
 from tui.engine.recording import dumps
 from tui.engine.redaction import REDACTED, Redactor
+from tui.engine.run_callbacks import RunCallbacks
 from tui.engine.shared_json import SharedJson, SharedList, TextCache, encode
 from tui.engine.task_watcher import TaskWatcher
 
@@ -170,14 +175,25 @@ def test_the_events_of_a_step_share_the_state_they_carry():
     assert task.input["messages"] is values.values["messages"]
 
 
-async def test_the_task_watcher_is_not_handed_every_token():
-    seen: list[str] = []
-
-    class Counting(TaskWatcher):
-        def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
-            seen.append(token)
-
-    manager = AsyncCallbackManager(handlers=[Counting(lambda *_: None)])
-    [run] = await manager.on_chat_model_start({}, [[HumanMessage(content="hi")]])
-    await run.on_llm_new_token("a")
-    assert seen == []
+async def test_one_handler_carries_both_listeners_of_a_run():
+    emitted: list[Any] = []
+    handoffs: list[tuple[str, Any]] = []
+    stats = LlmStatsHandler(emitted.append, lambda: 0.0)
+    watcher = TaskWatcher(lambda task_id, command: handoffs.append((task_id, command)))
+    handler = RunCallbacks(stats, watcher)
+    manager = AsyncCallbackManager(handlers=[handler])
+    [call] = await manager.on_chat_model_start({}, [[HumanMessage(content="hi")]])
+    await call.on_llm_new_token("a")
+    await call.on_llm_new_token("b")
+    await call.on_llm_end(LLMResult(generations=[[ChatGeneration(message=AIMessage("ab"))]]))
+    assert [e.kind for e in emitted] == ["llm_started", "llm_finished"]
+    assert emitted[-1].chunks == 2
+    command = Command(graph=Command.PARENT, goto="other")
+    in_task = AsyncCallbackManager(
+        handlers=[handler],
+        tags=["graph:step:1"],
+        metadata={"langgraph_checkpoint_ns": "node:task-1"},
+    )
+    task = await in_task.on_chain_start({}, {})
+    await task.on_chain_error(ParentCommand(command))
+    assert handoffs == [("task-1", command)]

@@ -8,6 +8,7 @@ the inspector never shows an ``__interrupt__`` key as if it were state.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,8 +45,9 @@ class RunningTask:
     started_at: float
 
 
+@functools.lru_cache(maxsize=1024)
 def task_id_from_checkpoint_ns(checkpoint_ns: str | None) -> str | None:
-    """``"parent:<id>|node:<id>"`` -> the innermost task id."""
+    """``"parent:<id>|node:<id>"`` -> the innermost task id (asked per token)."""
     if not checkpoint_ns:
         return None
     last = checkpoint_ns.split("|")[-1]
@@ -245,7 +247,8 @@ class Normalizer:
             "step": step if isinstance(step, int) else None,
         }
         scrub = self.jsonify.scrub
-        if isinstance(message, ToolMessage):
+        kind = _kind_of(type(message))
+        if kind is ToolMessage:
             return Token(
                 **common,
                 role="tool",
@@ -254,9 +257,9 @@ class Normalizer:
                 name=message.name,
                 last=True,
             )
-        if not isinstance(message, AIMessage | AIMessageChunk):
+        if kind is None:
             return Token(**common, role=_role(message), text=scrub(message.text), last=True)
-        last = not isinstance(message, AIMessageChunk) or message.chunk_position == "last"
+        last = kind is AIMessage or message.chunk_position == "last"
         streams = self._streams_of(ns, message.id, node, common["task_id"])
         reasoning = streams.feed("reasoning", _reasoning_of(message), last)
         text = streams.feed("text", message.text, last)
@@ -367,8 +370,22 @@ def _reasoning_of(message: BaseMessage) -> str:
     return "".join(parts)
 
 
+_KINDS: dict[type, type | None] = {}
+
+
+def _kind_of(cls: type) -> type | None:
+    """ToolMessage, AIMessageChunk, AIMessage, or None for another message: asked for
+    every streamed chunk, and isinstance on a pydantic class is slow."""
+    if cls not in _KINDS:
+        kinds = (ToolMessage, AIMessageChunk, AIMessage)
+        _KINDS[cls] = next((kind for kind in kinds if issubclass(cls, kind)), None)
+    return _KINDS[cls]
+
+
 def _tool_call_chunks(message: AIMessage | AIMessageChunk) -> list[dict[str, Any]]:
     if isinstance(message, AIMessageChunk):
+        if not message.tool_call_chunks:
+            return []
         return [
             {
                 "name": chunk.get("name"),

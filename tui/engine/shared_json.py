@@ -103,7 +103,7 @@ def encode(value: Any, cache: TextCache) -> str:
 
 def encode_fields(data: dict[str, Any], cache: TextCache) -> str:
     """An event's fields (string keys) as one JSON object, as ``encode`` writes them."""
-    if not any(type(value) in SHARED_TYPES for value in data.values()):
+    if SHARED_TYPES.isdisjoint(map(type, data.values())):
         return plain_encode(data)
     return encode(DictWithShared(data), cache)
 

@@ -28,20 +28,6 @@ class TaskWatcher(BaseCallbackHandler):
         self._on_handoff = on_handoff
         self._tasks: dict[UUID, str] = {}
 
-    # Only chains matter here. Not ignoring the rest would have LangChain hand this
-    # handler every token of every model call, for nothing.
-    @property
-    def ignore_llm(self) -> bool:
-        return True
-
-    @property
-    def ignore_chat_model(self) -> bool:
-        return True
-
-    @property
-    def ignore_retriever(self) -> bool:
-        return True
-
     def on_chain_start(
         self,
         serialized: dict[str, Any] | None,
