@@ -42,7 +42,7 @@ class Event:
             "kind": self.kind,
             "ns": list(self.ns),
         }
-        for name in _data_fields(type(self)):
+        for name in data_fields(type(self)):
             data[name] = getattr(self, name)
         return data
 
@@ -50,7 +50,7 @@ class Event:
 _DATA_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _data_fields(cls: type[Event]) -> tuple[str, ...]:
+def data_fields(cls: type[Event]) -> tuple[str, ...]:
     """The fields ``to_dict`` writes after seq, t, kind and ns, in declared order
     (written for every event, tokens included: looked up once per kind)."""
     names = _DATA_FIELDS.get(cls)

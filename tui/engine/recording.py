@@ -24,6 +24,7 @@ from typing import IO, Any
 from tui.engine.event_bus import ListenerFailed
 from tui.engine.events import Event, Token, event_from_dict
 from tui.engine.shared_json import TextCache, encode_fields
+from tui.engine.token_line import token_line
 
 
 def dumps(event: Event, shared: TextCache | None = None) -> str:
@@ -32,6 +33,10 @@ def dumps(event: Event, shared: TextCache | None = None) -> str:
     ``shared_json``); the line is the same with or without it."""
     # ensure_ascii keeps control characters escaped (\u001b), so a recording
     # printed to a terminal cannot drive it.
+    if isinstance(event, Token):
+        line = token_line(event)
+        if line is not None:
+            return line
     data = event.to_dict()
     try:
         return encode_fields(data, shared if shared is not None else TextCache())
