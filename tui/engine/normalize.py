@@ -234,23 +234,24 @@ class Normalizer:
     # -- messages -------------------------------------------------------------------
 
     def _token(self, data: Any, ns: tuple[str, ...]) -> Token | None:
+        # Runs for every streamed chunk: fields are passed one by one, not as a dict.
         message, metadata = data
         metadata = metadata or {}
         node = str(metadata.get("langgraph_node", ""))
         checkpoint_ns = metadata.get("langgraph_checkpoint_ns") or metadata.get("checkpoint_ns")
         step = metadata.get("langgraph_step")
-        common: dict[str, Any] = {
-            "ns": ns,
-            "node": node,
-            "message_id": message.id,
-            "task_id": task_id_from_checkpoint_ns(checkpoint_ns),
-            "step": step if isinstance(step, int) else None,
-        }
+        step = step if isinstance(step, int) else None
+        task_id = task_id_from_checkpoint_ns(checkpoint_ns)
+        message_id = message.id
         scrub = self.jsonify.scrub
         kind = _kind_of(type(message))
         if kind is ToolMessage:
             return Token(
-                **common,
+                ns=ns,
+                node=node,
+                message_id=message_id,
+                task_id=task_id,
+                step=step,
                 role="tool",
                 text=scrub(message.text),
                 tool_call_id=message.tool_call_id,
@@ -258,21 +259,35 @@ class Normalizer:
                 last=True,
             )
         if kind is None:
-            return Token(**common, role=_role(message), text=scrub(message.text), last=True)
+            return Token(
+                ns=ns,
+                node=node,
+                message_id=message_id,
+                task_id=task_id,
+                step=step,
+                role=_role(message),
+                text=scrub(message.text),
+                last=True,
+            )
         last = kind is AIMessage or message.chunk_position == "last"
-        streams = self._streams_of(ns, message.id, node, common["task_id"])
+        streams = self._streams_of(ns, message_id, node, task_id)
         reasoning = streams.feed("reasoning", _reasoning_of(message), last)
-        text = streams.feed("text", message.text, last)
-        tool_chunks = self._indexed(message.id, _tool_call_chunks(message))
+        content = message.content
+        text = streams.feed("text", content if type(content) is str else message.text, last)
+        tool_chunks = self._indexed(message_id, _tool_call_chunks(message))
         for chunk in tool_chunks:
             chunk["args"] = streams.feed(("args", chunk["index"]), chunk["args"], False)
         if last:
             tool_chunks += streams.flush_args()
-            self._streams.pop((ns, message.id), None)
+            self._streams.pop((ns, message_id), None)
         if not (text or reasoning or tool_chunks or last):
             return None
         return Token(
-            **common,
+            ns=ns,
+            node=node,
+            message_id=message_id,
+            task_id=task_id,
+            step=step,
             text=text,
             reasoning=reasoning,
             tool_call_chunks=self.jsonify(tool_chunks) if tool_chunks else [],
