@@ -137,8 +137,8 @@ class JsonlWriter:
     # -- flushing (under the lock) ----------------------------------------------------
 
     def _may_wait(self) -> bool:
-        """A token may wait for the next flush: one came less than TOKEN_FLUSH_S ago
-        (and the flusher still runs)."""
+        """A token may wait for the next flush: the last one was less than
+        TOKEN_FLUSH_S ago (and the writer is not closed)."""
         return not self._closed and time.monotonic() - self._flushed_at < TOKEN_FLUSH_S
 
     def _flush(self) -> None:

@@ -48,7 +48,8 @@ class SessionFront(ABC):
 
     @property
     def events(self) -> Any:
-        """The queue every event goes to (``drain`` empties it)."""
+        """The queue every event goes to (``drain`` empties it), unless
+        ``listeners_only`` was called."""
         return self._bus.queue
 
     def add_listener(self, listener: Listener) -> None:
