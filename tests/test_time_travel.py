@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from tests.fakes.cli import run_cli_here
 from tests.graphs import travel
+from tests.helpers import SAMPLES
 from tui.cli import main
 from tui.engine.history import CheckpointSource, created_at
 from tui.engine.session import SessionError
@@ -276,6 +277,34 @@ def test_time_travel_flags_misused_get_one_line_and_exit_2(capsys, args, says):
     code, _, err = _main(capsys, "run", str(TRAVEL), "--headless", *args)
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and says in err
+
+
+@pytest.mark.parametrize(
+    ("spec", "how", "extra", "says"),
+    [
+        ("human_review", {}, [], "is waiting at an interrupt: answer it with --resume VALUE"),
+        (
+            "travel",
+            {"interrupt_before": ["act"]},
+            ["--input", '{"n": 1}'],
+            "stopped before act: continue it by running without --input/--message",
+        ),
+        ("travel", {}, [], "has finished: send the next turn with --message or --input"),
+    ],
+)
+def test_a_reopened_thread_that_the_run_does_not_fit_gets_one_line(
+    open_session, tmp_path, spec, how, extra, says
+):
+    db = f"sqlite:{tmp_path / 'db.sqlite'}"
+    session, _ = _ran(open_session, travel if spec == "travel" else spec, db, "t1", **how)
+    session.close()
+    graph = TRAVEL if spec == "travel" else SAMPLES / f"{spec}.py"
+    result = run_cli_here(
+        "run", str(graph), "--headless", "--checkpointer", db, "--thread", "t1", *extra
+    )
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"langgraph-tui: error: thread t1 {says}")
 
 
 def test_threads_lists_status_next_and_the_pending_interrupt(open_session, tmp_path, capsys):

@@ -79,7 +79,7 @@ from tui.engine.ports import ErrorExplainer, GraphOpener, ModelSwitcher, ModelSw
 from tui.engine.redaction import Redactor, secret_values_in
 from tui.engine.run_callbacks import RunCallbacks
 from tui.engine.run_inputs import RunInputs, build_config
-from tui.engine.session_front import SessionError, SessionFront
+from tui.engine.session_front import SessionError, SessionFront, ThreadPosition
 from tui.engine.state_edit import (
     EditRefused,
     changed_values,
@@ -411,27 +411,10 @@ class Session(SessionFront):
         else:
             self._set_status(RunStatus.DONE, f"{where}: it finished")
 
-    async def _go(self, input: Any) -> None:
-        self._require_idle()
+    async def _position(self) -> ThreadPosition:
         state, graph = await self._state()
-        if await _waiting_for_answers(graph, state):
-            raise SessionError(
-                f"thread {self.thread_id} is waiting at an interrupt: answer it with --resume VALUE"
-            )
-        if _ahead(state):
-            if input is not NO_INPUT:
-                raise SessionError(
-                    f"thread {self.thread_id} stopped before {', '.join(_ahead(state))}: "
-                    "continue it by running without --input/--message, or use a new --thread"
-                )
-            await self._resume(step=False)
-            return
-        if input is NO_INPUT and state.values:
-            raise SessionError(
-                f"thread {self.thread_id} has finished: send the next turn with "
-                "--message or --input, or use a new --thread"
-            )
-        await self._start(input, step=False)
+        waiting = await _waiting_for_answers(graph, state)
+        return ThreadPosition(waiting, _ahead(state), bool(state.values))
 
     async def _start(self, input: Any, step: bool) -> None:
         self._require_idle()

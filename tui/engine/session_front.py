@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures
 from abc import ABC, abstractmethod
 from collections.abc import Coroutine
+from dataclasses import dataclass
 from typing import Any
 
 from tui.engine.clock import Clock
@@ -27,6 +28,18 @@ class SessionError(RuntimeError):
     """An operation that does not fit the session's state; ``str()`` says what to do."""
 
 
+@dataclass(frozen=True)
+class ThreadPosition:
+    """Where the thread stands, as a run without the app decides what to do with it."""
+
+    waiting: bool
+    """At an interrupt nobody has answered."""
+    ahead: list[str]
+    """The nodes it stopped before (a pause, a breakpoint, a cancel)."""
+    has_values: bool
+    """It ran before (a next turn needs new input)."""
+
+
 class SessionFront(ABC):
     read_only = False
     player = None  # only a recording has one
@@ -39,6 +52,7 @@ class SessionFront(ABC):
     _engine: LoopThread
     _acting: bool
     """An action that may start a run is under way."""
+    thread_id: str
 
     # -- events out -------------------------------------------------------------------
 
@@ -177,10 +191,36 @@ class SessionFront(ABC):
         finally:
             self._acting = False
 
+    async def _go(self, input: Any) -> None:
+        """A run without the app (``--thread`` on its own): continue the thread where it
+        stopped, or start a turn, or say why neither fits."""
+        self._require_idle()
+        where = await self._position()
+        if where.waiting:
+            raise SessionError(
+                f"thread {self.thread_id} is waiting at an interrupt: answer it with --resume VALUE"
+            )
+        if where.ahead:
+            if input is not NO_INPUT:
+                raise SessionError(
+                    f"thread {self.thread_id} stopped before {', '.join(where.ahead)}: "
+                    "continue it by running without --input/--message, or use a new --thread"
+                )
+            await self._resume(step=False)
+            return
+        if input is NO_INPUT and where.has_values:
+            raise SessionError(
+                f"thread {self.thread_id} has finished: send the next turn with "
+                "--message or --input, or use a new --thread"
+            )
+        await self._start(input, step=False)
+
+    @abstractmethod
+    def _require_idle(self) -> None: ...
+    @abstractmethod
+    async def _position(self) -> ThreadPosition: ...
     @abstractmethod
     async def _open_thread(self) -> None: ...
-    @abstractmethod
-    async def _go(self, input: Any) -> None: ...
     @abstractmethod
     async def _start(self, input: Any, step: bool) -> None: ...
     @abstractmethod

@@ -67,7 +67,7 @@ from tui.engine.no_input import NO_INPUT
 from tui.engine.normalize import STREAM_MODES, Normalizer
 from tui.engine.ports import ModelSwitcher
 from tui.engine.redaction import Redactor, secret_values_in
-from tui.engine.session_front import SessionError, SessionFront
+from tui.engine.session_front import SessionError, SessionFront, ThreadPosition
 from tui.engine.status import NoticeLevel, PauseReason, ResumeHow, RunOutcome, RunStatus, TaskStatus
 from tui.server import stream_parts, time_travel
 from tui.server.connection import Assistant, explain
@@ -298,27 +298,9 @@ class ServerSession(SessionFront):
         else:
             self._set_status(RunStatus.DONE, f"{where}: it finished")
 
-    async def _go(self, input: Any) -> None:
-        self._require_idle()
+    async def _position(self) -> ThreadPosition:
         state = await self._state()
-        if state.interrupts:
-            raise SessionError(
-                f"thread {self.thread_id} is waiting at an interrupt: answer it with --resume VALUE"
-            )
-        if state.ahead:
-            if input is not NO_INPUT:
-                raise SessionError(
-                    f"thread {self.thread_id} stopped before {', '.join(state.ahead)}: "
-                    "continue it by running without --input/--message, or use a new --thread"
-                )
-            await self._resume(step=False)
-            return
-        if input is NO_INPUT and state.values:
-            raise SessionError(
-                f"thread {self.thread_id} has finished: send the next turn with "
-                "--message or --input, or use a new --thread"
-            )
-        await self._start(input, step=False)
+        return ThreadPosition(bool(state.interrupts), list(state.ahead), bool(state.values))
 
     async def _start(self, input: Any, step: bool) -> None:
         self._require_idle()
