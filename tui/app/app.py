@@ -3,11 +3,17 @@
 Data flows one way: the session's event queue -> ``RunView.apply`` (once per frame,
 however many events arrived) -> the panes whose part of the view changed. Keys
 become method calls on the session; the session never calls the app.
+
+Frames run only while something changes: the session's events wake them (at most
+one frame per ``FRAME_S``), and they keep ticking while what is shown moves with
+time (a run's clock and durations, a recording playing). An app with nothing to show
+does no work at all.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import gc
 import time
@@ -57,6 +63,7 @@ from tui.engine.session import SessionError
 from tui.engine.status import ENDED, STOPPED, NoticeLevel, RunStatus, TaskStatus
 
 FRAME_S = 1 / 30
+CLOCK_S = 0.1  # the status bar's clock shows tenths of a second
 _PLAYER_ACTIONS = frozenset({"play", "move", "move_step", "jump", "speed"})
 _RUN_ACTIONS = frozenset({"breakpoint", "rerun", "message", "run_on", "edit_fork"})
 MAX_EVENTS_PER_FRAME = 20_000
@@ -274,6 +281,13 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self.diff_base: CheckpointInfo | None = None
         self.search_result: SearchResult | None = None
         self._last_frame = time.monotonic()
+        self._last_tick = 0.0
+        self._held = Part.NONE
+        """Parts shown at the clock's pace that changed since its last tick."""
+        self._frames_paused = False
+        self._woken = False
+        """A frame is due: set by the session's thread at its first event after a
+        frame, cleared by the frame that drains it."""
         self._history_mark: tuple[int, RunStatus] | None = None
 
     # -- the app's own safety: one literal path, one way out --------------------------------
@@ -344,7 +358,10 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self.tokens.border_title = Text("Live tokens")
         self._graph_structure()
         self._refresh_panes(self.model.take_dirty() | Part.STATUS)
-        self.set_interval(FRAME_S, self._drain)
+        self._frames = self.set_interval(FRAME_S, self._drain)
+        self._app_loop = asyncio.get_running_loop()
+        if not self.source.read_only:  # a recording moves only when its player does
+            self.source.add_listener(self._wake)
         # Everything alive now (LangGraph, LangChain, Textual, the panes) lives as
         # long as the app: keep it out of full collections, which otherwise walk it
         # all and stall a frame for ~100 ms (measured in benchmarks/bench_ui_frame.py).
@@ -367,9 +384,36 @@ class DebuggerApp(LiteralNotifications, App[int]):
 
     # -- the per-frame drain -------------------------------------------------------------
 
+    def _wake(self, event: object) -> None:
+        """A session listener (on the session's thread): the first event after a
+        frame asks for the next one; the rest ride along with it."""
+        if self._woken:
+            return
+        self._woken = True
+        with contextlib.suppress(RuntimeError):  # the app's loop is closed: nothing to show
+            self._app_loop.call_soon_threadsafe(self._kick)
+
+    def _kick(self) -> None:
+        """Run frames again (at the frame rate's next tick, or now if it has passed)."""
+        if self._frames_paused:
+            self._frames_paused = False
+            self._last_frame = time.monotonic()  # a player does not play the pause
+            self._frames.resume()
+
+    def _animating(self, batch: list[Any]) -> bool:
+        """Whether the next frame can show something new without a new event."""
+        player = self.source.player
+        return (
+            self.model.status.active  # the clock, the rate, running tasks' durations
+            or (player is not None and player.playing)
+            or len(batch) >= MAX_EVENTS_PER_FRAME  # more were waiting
+            or bool(self._held)
+        )
+
     def _drain(self) -> None:
         if not self.screen_stack:  # the frame timer can outlive the screens by a tick
             return
+        self._woken = False  # before draining: an event from now on wakes the next frame
         player = self.source.player
         if player is not None:
             now = time.monotonic()
@@ -391,13 +435,28 @@ class DebuggerApp(LiteralNotifications, App[int]):
             if not self.source.read_only and any(isinstance(e, Interrupted) for e in batch):
                 self.call_after_refresh(self.action_answer)
         self._refresh_panes(self.model.take_dirty())
+        if not self._animating(batch):
+            self._frames_paused = True
+            self._frames.pause()
 
     def _refresh_panes(self, dirty: Part) -> None:
         now = self.source.now()
-        timeline = self.timeline
-        if dirty & (Part.TASKS | Part.STATUS):
-            timeline.sync(now, set(self.source.interrupt_before))
+        # Figures that move with time or with every token (the clock, the rate, the
+        # token counts, running tasks' durations) are shown at the clock's pace, not
+        # in every frame: each sits in its own corner of the screen, and Textual
+        # repaints the box around every corner changed in a frame, the whole screen.
+        dirty |= self._held
+        clock = time.monotonic()
+        on_time = clock - self._last_tick >= CLOCK_S
+        if on_time or dirty & (Part.TASKS | Part.STATUS):
+            self._last_tick, self._held = clock, Part.NONE
         else:
+            self._held, on_time = dirty & Part.COUNTS, False
+            dirty &= ~Part.COUNTS
+        timeline = self.timeline
+        if dirty & (Part.TASKS | Part.STATUS | Part.COUNTS):
+            timeline.sync(now, set(self.source.interrupt_before))
+        elif on_time:
             timeline.tick(now)
         if dirty & Part.TOKENS:
             self.tokens.sync()
@@ -418,7 +477,8 @@ class DebuggerApp(LiteralNotifications, App[int]):
             if mark != self._history_mark:  # a new checkpoint, or the run stopped
                 self._history_mark = mark
                 self._load_history()
-        self._update_status(now)
+        if on_time or dirty & ~(Part.TOKENS | Part.COUNTS):
+            self._update_status(now)
 
     def _update_status(self, now: float) -> None:
         bar = self.status_bar
@@ -886,21 +946,27 @@ class DebuggerApp(LiteralNotifications, App[int]):
 
     # -- a recording's player ----------------------------------------------------------
 
+    # Each moves the player, which no event announces: the frames show it.
+
     def action_play(self) -> None:
         if self.source.player is not None:
             self.source.player.toggle()
+            self._kick()
 
     def action_move(self, events: int) -> None:
         if self.source.player is not None:
             self.source.player.move(events)
+            self._kick()
 
     def action_move_step(self, steps: int) -> None:
         if self.source.player is not None:
             self.source.player.move_step(steps)
+            self._kick()
 
     def action_speed(self, by: int) -> None:
         if self.source.player is not None:
             self.notify(f"playing at {self.source.player.faster(by):g}×", timeout=2)
+            self._kick()
 
     def action_jump(self) -> None:
         player = self.source.player
@@ -914,6 +980,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
         def chosen(step: int | None) -> None:
             if step is not None and player.jump_to_step(step):
                 self.notify(f"at step {step}", timeout=2)
+                self._kick()
 
         player.playing = False  # the jump lands where it was asked, not further on
 
@@ -1060,6 +1127,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
                 self.notify(str(exc), severity="warning")
                 return
             self.notify(f"model: {applied} from the next run (r runs again)", timeout=4)
+            self._kick()  # the status bar names the model the next run uses
 
         self.open_screen(ModelPickerScreen(switcher), chosen)
 
