@@ -34,6 +34,15 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def wakeups(pid: int) -> int:
+    """How many times the process's main thread (the app's) has gone to sleep and
+    woken (voluntary context switches)."""
+    for line in Path(f"/proc/{pid}/task/{pid}/status").read_text().splitlines():
+        if line.startswith("voluntary_ctxt_switches:"):
+            return int(line.split()[1])
+    return 0
+
+
 class Child:
     """A ``langgraph-tui run`` subprocess whose output a thread collects."""
 

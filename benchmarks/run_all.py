@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["engine_throughput", "ui_frame", "memory", "big_state", "startup"]
+ORDER = ["engine_throughput", "ui_frame", "memory", "big_state", "startup", "tui_stream", "tui_cpu"]
 
 
 def main() -> int:

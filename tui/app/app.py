@@ -57,13 +57,18 @@ from tui.app.textual_guards import GuardedCommandPalette
 from tui.app.view.records import CheckpointInfo, LlmCall, LogKind, Part, TaskRow
 from tui.app.view.run_view import RunView
 from tui.app.view.search import Hit, HitKind, search
-from tui.engine.events import Interrupted, Notice, RunFailed
+from tui.engine.events import Interrupted, Notice, RunFailed, Status
 from tui.engine.no_input import NO_INPUT
 from tui.engine.session import SessionError
 from tui.engine.status import ENDED, STOPPED, NoticeLevel, RunStatus, TaskStatus
 
 FRAME_S = 1 / 30
 CLOCK_S = 0.1  # the status bar's clock shows tenths of a second
+FRAME_SHARE = 0.15
+"""The most of its time the app's thread spends on frames while events pour in: it
+shares the GIL with the engine's thread, so every millisecond painting is one the
+run waits (a flood's frame costs ~10 ms, mostly Textual's compositor)."""
+MAX_FRAME_DELAY_S = 0.2
 _PLAYER_ACTIONS = frozenset({"play", "move", "move_step", "jump", "speed"})
 _RUN_ACTIONS = frozenset({"breakpoint", "rerun", "message", "run_on", "edit_fork"})
 MAX_EVENTS_PER_FRAME = 20_000
@@ -282,6 +287,10 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self.search_result: SearchResult | None = None
         self._last_frame = time.monotonic()
         self._last_tick = 0.0
+        self._frame_start = 0.0
+        self._frame_cpu = time.thread_time()
+        self._urgent = False
+        """A status changed: the next tick shows it, whatever the last frame cost."""
         self._held = Part.NONE
         """Parts shown at the clock's pace that changed since its last tick."""
         self._frames_paused = False
@@ -386,7 +395,10 @@ class DebuggerApp(LiteralNotifications, App[int]):
 
     def _wake(self, event: object) -> None:
         """A session listener (on the session's thread): the first event after a
-        frame asks for the next one; the rest ride along with it."""
+        frame asks for the next one; the rest ride along with it. A new status is
+        shown at the next tick, whatever the last frame cost."""
+        if isinstance(event, Status):
+            self._urgent = True
         if self._woken:
             return
         self._woken = True
@@ -413,6 +425,13 @@ class DebuggerApp(LiteralNotifications, App[int]):
     def _drain(self) -> None:
         if not self.screen_stack:  # the frame timer can outlive the screens by a tick
             return
+        clock, cpu = time.monotonic(), time.thread_time()
+        # The last frame (drain, paint, and whatever else this thread did since)
+        # cost more than its share of the time: skip ticks until it is paid for.
+        owed = min(MAX_FRAME_DELAY_S, (cpu - self._frame_cpu) / FRAME_SHARE)
+        if clock < self._frame_start + owed and not self._urgent:
+            return
+        self._frame_start, self._frame_cpu, self._urgent = clock, cpu, False
         self._woken = False  # before draining: an event from now on wakes the next frame
         player = self.source.player
         if player is not None:
