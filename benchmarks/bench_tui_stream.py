@@ -10,6 +10,8 @@ first appears: what a user sees, to the read.
            the same graph's ``graph.astream(..., stream_mode=<the 5 modes>,
            subgraphs=True, version="v2")`` with an ``InMemorySaver``, consumed
            directly (wall time). Median ratio of 3 paired runs (1 with --quick).
+           For information, the same run ``--headless`` (its JSONL read from a pipe),
+           from its running status to its ``run_finished`` line: the engine's part.
   cancel   400,000 tokens: 1 s after ``RUNNING`` (the stream in full flow) the
            benchmark types ``x``; the time from the key to ``CANCELLED`` appearing.
            Worst of 5 runs (2 with --quick).
@@ -62,6 +64,18 @@ def tui_done(tokens: int) -> float:
         tui.close()
 
 
+def headless_done(tokens: int) -> float:
+    """The same run ``--headless`` (JSONL on a pipe): from its running status to its
+    ``run_finished`` line. For information: the engine's share of the TUI's time."""
+    running, finished = b'"status": "running"', b'"kind": "run_finished"'
+    child = Child(tokens, 0, headless=True, watch=(running, finished))
+    try:
+        start = child.wait_for(running)
+        return child.wait_for(finished) - start
+    finally:
+        child.close()
+
+
 def tui_cancel() -> float:
     """Seconds from typing ``x`` mid-flood to CANCELLED on the TUI's screen."""
     tui = Child(CANCEL_TOKENS, 0, headless=False, watch=(b"RUNNING", b"CANCELLED", b"DONE"))
@@ -82,13 +96,22 @@ def main() -> None:
     tokens = 4_000 if args.quick else 20_000
     runs = 1 if args.quick else 3
     bare_stream(500)  # warm-up: imports, first compile
-    pairs = []
+    pairs, headless = [], []
     for _ in range(runs):
         bare = bare_stream(tokens)
         pairs.append((bare, tui_done(tokens)))
-    rows = [(f"{tokens:,} tokens", "bare astream", "TUI RUNNING->DONE", "ratio")]
-    for n, (bare, tui) in enumerate(pairs, 1):
-        rows.append((f"#{n}", f"{bare:.2f} s", f"{tui:.2f} s", f"{tui / bare:.2f}x"))
+        headless.append(headless_done(tokens))
+    rows = [(f"{tokens:,} tokens", "bare astream", "TUI RUNNING->DONE", "ratio", "headless (info)")]
+    for n, ((bare, tui), alone) in enumerate(zip(pairs, headless, strict=True), 1):
+        rows.append(
+            (
+                f"#{n}",
+                f"{bare:.2f} s",
+                f"{tui:.2f} s",
+                f"{tui / bare:.2f}x",
+                f"{alone:.2f} s ({alone / bare:.2f}x)",
+            )
+        )
     table(rows)
     cancels = [tui_cancel() for _ in range(2 if args.quick else 5)]
     table(
