@@ -11,7 +11,8 @@ from typing import Any
 from textual.widget import Widget
 
 from tests.app_helpers import settle, wait_status, wait_until
-from tui.app.app import FRAME_S, DebuggerApp
+from tui.app.app import DebuggerApp
+from tui.app.frame_pacer import FRAME_S
 from tui.app.panes.tokens import TokenView
 from tui.app.replay import ReplaySource
 from tui.engine.events import Event, LlmStarted, RunStarted, Status, TaskStarted, Token

@@ -4,10 +4,10 @@ Data flows one way: the session's event queue -> ``RunView.apply`` (once per fra
 however many events arrived) -> the panes whose part of the view changed. Keys
 become method calls on the session; the session never calls the app.
 
-Frames run only while something changes: the session's events wake them (at most
-one frame per ``FRAME_S``), and they keep ticking while what is shown moves with
-time (a run's clock and durations, a recording playing). An app with nothing to show
-does no work at all.
+Frames run only while something changes: the session's events wake them, and they
+keep ticking while what is shown moves with time (a run's clock and durations, a
+recording playing). An app with nothing to show does no work at all. Which ticks do
+work, and what they show, is the ``FramePacer``'s.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
+from tui.app.frame_pacer import FRAME_S, FramePacer
 from tui.app.panes.events import EventsPane
 from tui.app.panes.graph import GraphPane
 from tui.app.panes.history import HistoryPane
@@ -57,18 +58,11 @@ from tui.app.textual_guards import GuardedCommandPalette
 from tui.app.view.records import CheckpointInfo, LlmCall, LogKind, Part, TaskRow
 from tui.app.view.run_view import RunView
 from tui.app.view.search import Hit, HitKind, search
-from tui.engine.events import Interrupted, Notice, RunFailed, Status
+from tui.engine.events import Event, Interrupted, Notice, RunFailed
 from tui.engine.no_input import NO_INPUT
 from tui.engine.session import SessionError
 from tui.engine.status import ENDED, STOPPED, NoticeLevel, RunStatus, TaskStatus
 
-FRAME_S = 1 / 30
-CLOCK_S = 0.1  # the status bar's clock shows tenths of a second
-FRAME_SHARE = 0.15
-"""The most of its time the app's thread spends on frames while events pour in: it
-shares the GIL with the engine's thread, so every millisecond painting is one the
-run waits (a flood's frame costs ~10 ms, mostly Textual's compositor)."""
-MAX_FRAME_DELAY_S = 0.2
 _PLAYER_ACTIONS = frozenset({"play", "move", "move_step", "jump", "speed"})
 _RUN_ACTIONS = frozenset({"breakpoint", "rerun", "message", "run_on", "edit_fork"})
 MAX_EVENTS_PER_FRAME = 20_000
@@ -286,17 +280,8 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self.diff_base: CheckpointInfo | None = None
         self.search_result: SearchResult | None = None
         self._last_frame = time.monotonic()
-        self._last_tick = 0.0
-        self._frame_start = 0.0
-        self._frame_cpu = time.thread_time()
-        self._urgent = False
-        """A status changed: the next tick shows it, whatever the last frame cost."""
-        self._held = Part.NONE
-        """Parts shown at the clock's pace that changed since its last tick."""
+        self._pacer = FramePacer(time.thread_time())
         self._frames_paused = False
-        self._woken = False
-        """A frame is due: set by the session's thread at its first event after a
-        frame, cleared by the frame that drains it."""
         self._history_mark: tuple[int, RunStatus] | None = None
 
     # -- the app's own safety: one literal path, one way out --------------------------------
@@ -393,17 +378,12 @@ class DebuggerApp(LiteralNotifications, App[int]):
 
     # -- the per-frame drain -------------------------------------------------------------
 
-    def _wake(self, event: object) -> None:
+    def _wake(self, event: Event) -> None:
         """A session listener (on the session's thread): the first event after a
-        frame asks for the next one; the rest ride along with it. A new status is
-        shown at the next tick, whatever the last frame cost."""
-        if isinstance(event, Status):
-            self._urgent = True
-        if self._woken:
-            return
-        self._woken = True
-        with contextlib.suppress(RuntimeError):  # the app's loop is closed: nothing to show
-            self._app_loop.call_soon_threadsafe(self._kick)
+        frame asks for the next one; the rest ride along with it."""
+        if self._pacer.wake(event):
+            with contextlib.suppress(RuntimeError):  # the app's loop is closed: nothing to show
+                self._app_loop.call_soon_threadsafe(self._kick)
 
     def _kick(self) -> None:
         """Run frames again (at the frame rate's next tick, or now if it has passed)."""
@@ -419,20 +399,14 @@ class DebuggerApp(LiteralNotifications, App[int]):
             self.model.status.active  # the clock, the rate, running tasks' durations
             or (player is not None and player.playing)
             or len(batch) >= MAX_EVENTS_PER_FRAME  # more were waiting
-            or bool(self._held)
+            or bool(self._pacer.held)
         )
 
     def _drain(self) -> None:
         if not self.screen_stack:  # the frame timer can outlive the screens by a tick
             return
-        clock, cpu = time.monotonic(), time.thread_time()
-        # The last frame (drain, paint, and whatever else this thread did since)
-        # cost more than its share of the time: skip ticks until it is paid for.
-        owed = min(MAX_FRAME_DELAY_S, (cpu - self._frame_cpu) / FRAME_SHARE)
-        if clock < self._frame_start + owed and not self._urgent:
+        if not self._pacer.frame_due(time.monotonic(), time.thread_time()):
             return
-        self._frame_start, self._frame_cpu, self._urgent = clock, cpu, False
-        self._woken = False  # before draining: an event from now on wakes the next frame
         player = self.source.player
         if player is not None:
             now = time.monotonic()
@@ -460,18 +434,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
 
     def _refresh_panes(self, dirty: Part) -> None:
         now = self.source.now()
-        # Figures that move with time or with every token (the clock, the rate, the
-        # token counts, running tasks' durations) are shown at the clock's pace, not
-        # in every frame: each sits in its own corner of the screen, and Textual
-        # repaints the box around every corner changed in a frame, the whole screen.
-        dirty |= self._held
-        clock = time.monotonic()
-        on_time = clock - self._last_tick >= CLOCK_S
-        if on_time or dirty & (Part.TASKS | Part.STATUS):
-            self._last_tick, self._held = clock, Part.NONE
-        else:
-            self._held, on_time = dirty & Part.COUNTS, False
-            dirty &= ~Part.COUNTS
+        dirty, on_time = self._pacer.paced(dirty, time.monotonic())
         timeline = self.timeline
         if dirty & (Part.TASKS | Part.STATUS | Part.COUNTS):
             timeline.sync(now, set(self.source.interrupt_before))
