@@ -13,11 +13,17 @@ variants, as the Session always has one.
   session   ``tui.engine.session.Session``: its own engine thread and loop, events
             stamped and queued; this thread drains the queue at 30 Hz, as the app
             does. Timed from ``start()`` to the moment ``run_finished`` is emitted.
+  headless  ``langgraph-tui run --headless --jsonl FILE`` in process: a ``Session``
+            and ``run_headless`` with a ``JsonlWriter`` on a file in a temporary
+            folder (every event written as a line, as a user's run does). Timed
+            until ``run_headless`` returns.
 
 Each variant runs 5 times (3 with --quick), interleaved and in rotating order, after a
 warm-up; medians are reported.
-Target: session time / baseline time <= 2.0 (median of paired runs): the debugger
-may at most double what LangGraph's own stream costs for the same tokens.
+Targets (median of paired runs): headless time / baseline time <= 1.25: a headless
+run adds at most a quarter to what LangGraph's own stream costs for the same tokens;
+and session time / baseline time <= 2.0 (the engine without the writer, drained by a
+consumer as the app drains it).
 """
 
 from __future__ import annotations
@@ -25,12 +31,16 @@ from __future__ import annotations
 import asyncio
 import collections
 import gc
+import json
+import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 from _bench import Checks, header, median, parse_args, table
+from _engine_runs import run_headless_to
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.messages.ai import UsageMetadata
@@ -45,6 +55,7 @@ from tui.engine.normalize import STREAM_MODES, Normalizer
 from tui.engine.session import Session, SessionOptions
 
 TARGET_OVERHEAD = 2.0
+TARGET_HEADLESS = 1.25
 INPUT = {"messages": [{"role": "user", "content": "stream please"}]}
 
 
@@ -149,6 +160,27 @@ def run_session(builder) -> tuple[float, float, collections.Counter]:
         session.close()
 
 
+def run_headless(builder, folder: Path) -> tuple[float, float, collections.Counter]:
+    session = Session(
+        builder.compile(), name="flood", default_input=INPUT, options=SessionOptions()
+    )
+    path = folder / "flood.jsonl"
+    counts: collections.Counter = collections.Counter()
+    try:
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        code = run_headless_to(session, INPUT, path)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    finally:
+        session.close()
+    if code != 0:
+        raise SystemExit(f"the headless run ended with exit code {code}")
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            counts[json.loads(line)["kind"]] += 1
+    path.unlink()
+    return wall, cpu, counts
+
+
 def per_token_costs(builder) -> dict[str, float]:
     """Microseconds per token for the engine's own steps, each in a tight loop."""
     graph = builder.compile(checkpointer=InMemorySaver())
@@ -186,22 +218,26 @@ def main() -> None:
     chunks, reps = (2_000, 3) if args.quick else (20_000, 5)
     header(f"engine throughput: {chunks:,} chunks, {reps} runs of each variant", args.quick)
 
+    folder = Path(tempfile.mkdtemp(prefix="bench-throughput-"))
     warm = build_graph(500)
     run_baseline(warm, inline=False)
     run_baseline(warm, inline=True)
     run_session(warm)
+    run_headless(warm, folder)
 
     builder = build_graph(chunks)
-    names = ("baseline", "inline", "session")
+    names = ("baseline", "inline", "session", "headless")
     wall: dict[str, list[float]] = {name: [] for name in names}
     cpu: dict[str, list[float]] = {name: [] for name in names}
     counts: dict[str, collections.Counter] = {}
     for rep in range(reps):
         # Rotate the order so no variant always runs right after another's teardown.
-        for name in names[rep % 3 :] + names[: rep % 3]:
+        for name in names[rep % 4 :] + names[: rep % 4]:
             gc.collect()
             if name == "session":
                 elapsed, used, counted = run_session(builder)
+            elif name == "headless":
+                elapsed, used, counted = run_headless(builder, folder)
             else:
                 elapsed, used, counted = run_baseline(builder, inline=name == "inline")
             wall[name].append(elapsed)
@@ -236,6 +272,7 @@ def main() -> None:
         ("baseline", parts, "parts"),
         ("inline", parts, "parts"),
         ("session", events, "events"),
+        ("headless", sum(counts["headless"].values()), "lines"),
     ):
         t = median(wall[name])
         rows.append(
@@ -271,12 +308,24 @@ def main() -> None:
         tokens == chunks,
         f"{tokens:,} token events for {chunks:,} chunks",
     )
+    checks.add(
+        "the headless run wrote every chunk as a token line",
+        counts["headless"]["token"] == chunks,
+        f"{counts['headless']['token']:,} token lines for {chunks:,} chunks",
+    )
+    checks.at_most(
+        "headless run / raw stream (wall, median of paired runs)",
+        wall_ratio["headless"],
+        TARGET_HEADLESS,
+        lambda x: f"{x:.2f}x",
+    )
     checks.at_most(
         "session overhead (session wall / raw stream wall, median of paired runs)",
         wall_ratio["session"],
         TARGET_OVERHEAD,
         lambda x: f"{x:.2f}x",
     )
+    folder.rmdir()
     checks.finish()
 
 

@@ -1,6 +1,6 @@
 """Run every benchmark, one after the other, and summarise PASS/FAIL.
 
-    python benchmarks/run_all.py            # full runs (about 2 minutes)
+    python benchmarks/run_all.py            # full runs (about 5 minutes)
     python benchmarks/run_all.py --quick    # smoke runs (about 30 seconds)
     python benchmarks/run_all.py ui_frame memory   # only these (name or bench_name)
 
@@ -17,7 +17,17 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["engine_throughput", "ui_frame", "memory", "big_state", "startup", "tui_stream", "tui_cpu"]
+ORDER = [
+    "engine_throughput",
+    "growing_state",
+    "tui_memory",
+    "ui_frame",
+    "memory",
+    "big_state",
+    "startup",
+    "tui_stream",
+    "tui_cpu",
+]
 
 
 def main() -> int:

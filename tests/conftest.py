@@ -1,4 +1,13 @@
+# ruff: noqa: E402 (the bytecode setting must come before the imports it speeds up)
 from __future__ import annotations
+
+import sys
+
+# Bytecode caches even where PYTHONDONTWRITEBYTECODE is set (as on our CI machines):
+# without them each xdist worker rewrites and compiles every test module again, and
+# each CLI subprocess compiles the package from source, ~3 s of CPU per process.
+# The caches are git-ignored.
+sys.dont_write_bytecode = False
 
 import os
 from types import ModuleType

@@ -62,3 +62,24 @@ def test_whatever_a_node_prints_stdout_stays_jsonl(tmp_path_factory, text):
     result = run_cli_here("run", str(graph), "--headless")
     assert result.returncode == 0
     assert _lines_are_events(result.stdout)[-1]["kind"] == "run_finished"
+
+
+def test_a_headless_run_keeps_no_event_once_it_is_written(tmp_path, open_session):
+    from types import SimpleNamespace
+
+    from tui.cli.headless import run_headless
+    from tui.engine.no_input import NO_INPUT
+    from tui.engine.recording import JsonlWriter, read_events
+
+    session, _ = open_session("joke")
+    path = tmp_path / "run.jsonl"
+    writer = JsonlWriter.to_path(path)
+    spec = SimpleNamespace(
+        input=NO_INPUT, resume=NO_INPUT, jsonl=str(path), from_checkpoint=None, update=None
+    )
+    assert run_headless(session, spec, writer) == 0
+    writer.close()
+    assert [e.kind for e in read_events(path)][-1] == "run_finished"
+    # Nobody drains a headless session's queue: had the events (and every state they
+    # carry) gone there too, they would all be held until the process ends.
+    assert session.drain() == []

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+import time
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.hostile import hostile_text
 from tui.engine.event_bus import ListenerFailed
-from tui.engine.events import Checkpoint, RunFinished, Token, event_from_dict
-from tui.engine.recording import JsonlWriter, RecordingError, read_events
+from tui.engine.events import Checkpoint, RunFinished, Token, Values, event_from_dict
+from tui.engine.recording import JsonlWriter, RecordingError, dumps, read_events
 
 
 def test_round_trip_keeps_every_field(tmp_path):
@@ -59,3 +65,63 @@ def test_writer_survives_a_closed_reader():
     assert isinstance(writer.broken, BrokenPipeError)
     # ...and stays quiet after that.
     writer(RunFinished(status="done"))
+
+
+def test_each_event_but_a_token_is_written_through_when_the_call_returns(tmp_path):
+    path = tmp_path / "r.jsonl"
+    writer = JsonlWriter.to_path(path)
+    try:
+        writer(Values(values={"a": 1}))
+        writer(Token(node="n", text="t", message_id="m"))  # may wait for the next flush
+        writer(Values(values={"a": 2}))  # flushes, with the token before it
+        assert [json.loads(line)["kind"] for line in path.read_text().splitlines()] == [
+            "values",
+            "token",
+            "values",
+        ]
+    finally:
+        writer.close()
+
+
+def test_a_token_that_waits_is_flushed_without_another_event(tmp_path):
+    path = tmp_path / "r.jsonl"
+    writer = JsonlWriter.to_path(path)
+    try:
+        writer(Values(values={}))
+        writer(Token(node="n", text="last", message_id="m"))
+        deadline = time.monotonic() + 30
+        while '"last"' not in path.read_text():
+            assert time.monotonic() < deadline, "the token never reached the file"
+            time.sleep(0.005)
+    finally:
+        writer.close()
+
+
+optional_text = st.none() | hostile_text
+odd = st.integers() | st.booleans() | st.floats(allow_nan=True) | st.none()
+
+
+@given(
+    st.builds(
+        Token,
+        seq=st.integers(-1, 10**12),
+        t=st.floats(allow_nan=True, allow_infinity=True),
+        ns=st.lists(hostile_text, max_size=2).map(tuple),
+        node=hostile_text | odd,
+        text=hostile_text,
+        message_id=optional_text,
+        task_id=optional_text,
+        step=st.none() | st.integers() | st.booleans(),
+        role=hostile_text,
+        reasoning=hostile_text,
+        tool_call_chunks=st.lists(
+            st.fixed_dictionaries({"name": optional_text, "args": hostile_text, "index": odd}),
+            max_size=2,
+        ),
+        tool_call_id=optional_text | odd,
+        name=optional_text,
+        last=st.booleans() | odd,
+    )
+)
+def test_a_token_line_is_exactly_what_json_dumps_writes(token):
+    assert dumps(token) == json.dumps(token.to_dict(), ensure_ascii=True, default=repr)

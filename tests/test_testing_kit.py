@@ -3,8 +3,13 @@ plugin found through its entry point (these tests import no conftest fixture).""
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
+import pkgutil
+import subprocess
+import sys
 import textwrap
+from types import ModuleType
 
 import pytest
 from hypothesis import given
@@ -46,6 +51,28 @@ def test_the_plugin_is_registered_through_its_entry_point(request):
     points = importlib.metadata.entry_points(group="pytest11")
     assert any(p.value == "tui.testing.plugin" for p in points)
     assert request.config.pluginmanager.has_plugin("langgraph_tui")
+
+
+def test_loading_the_plugin_imports_neither_textual_nor_langgraph():
+    """pytest loads the plugin in every session where langgraph-tui is installed."""
+    probe = (
+        "import sys, tui.testing.plugin; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'langgraph', 'tui'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["['tui']"]
+
+
+def test_every_name_the_kit_exports_resolves():
+    import tui.testing as kit
+
+    for sub in pkgutil.iter_modules(kit.__path__):  # each sets kit.<its name> when imported
+        importlib.import_module(f"tui.testing.{sub.name}")
+    assert sorted(kit.__all__) == sorted(kit._WHERE)
+    # Not a submodule of the same name either (importing tui.testing.X sets kit.X).
+    assert not any(isinstance(getattr(kit, name), ModuleType) for name in kit.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = kit.nope
 
 
 # -- traces -----------------------------------------------------------------------------

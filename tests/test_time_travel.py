@@ -6,21 +6,19 @@ say that a replay or a fork ran only the steps after its checkpoint."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.fakes.cli import run_cli_here
 from tests.graphs import travel
 from tui.cli import main
 from tui.engine.history import CheckpointSource, created_at
 from tui.engine.session import SessionError
 
 TRAVEL = Path(__file__).parent / "graphs" / "travel.py"
-CLI = [sys.executable, "-m", "tui"]
 
 
 def _finished(session, log):
@@ -224,21 +222,11 @@ def test_created_at_reads_the_uuid6_time():
 # -- headless and the threads listing ---------------------------------------------------
 
 
-def _cli(*args, cwd):
-    return subprocess.run(
-        [*CLI, *args], capture_output=True, text=True, cwd=cwd, timeout=120, check=False
-    )
-
-
 def _main(capsys, *args):
     """A command run in this process (no LangGraph import to wait for)."""
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def _events(stdout):
-    return [json.loads(line) for line in stdout.splitlines()]
 
 
 def _ran(open_session, spec, db, thread, **options):
@@ -254,12 +242,12 @@ def test_headless_from_and_update_on_a_sqlite_thread(open_session, tmp_path, cap
     at_act = next(e.checkpoint_id for e in log.of("checkpoint") if e.next == ["act"])
     session.close()
     base = ["run", str(TRAVEL), "--headless", "--checkpointer", db, "--thread", "t1"]
-    forked = _cli(*base, "--from", at_act, "--update", '{"n": 5}', cwd=tmp_path)
-    assert forked.returncode == 0, forked.stderr
-    events = _events(forked.stdout)
+    forked = run_cli_here(*base, "--from", at_act, "--update", '{"n": 5}', cwd=tmp_path)
+    assert forked.returncode == 0, forked.describe()
+    events = forked.events
     assert [e["node"] for e in events if e["kind"] == "task_started"] == ["act", "report"]
     assert events[-1]["values"]["n"] == 50
-    refused = _cli(*base, "--from", at_act, "--update", '{"nope": 5}', cwd=tmp_path)
+    refused = run_cli_here(*base, "--from", at_act, "--update", '{"nope": 5}', cwd=tmp_path)
     assert refused.returncode == 2
     assert refused.stderr.strip().splitlines() == [
         "langgraph-tui: error: edit refused, nothing written: the state has no 'nope': "

@@ -14,7 +14,7 @@ import termios
 import threading
 import time
 
-from tests.helpers import ROOT, env_without_model_choice
+from tests.helpers import ROOT, TEST_GRAPHS, env_without_model_choice
 
 
 def _spawn(
@@ -107,3 +107,23 @@ def test_tui_starts_with_the_message_given_on_the_command_line(tmp_path):
     assert events[-1]["status"] == "done"
     first = events[-1]["values"]["messages"][0]
     assert first["type"] == "human" and first["content"] == message
+
+
+def test_a_graph_that_does_not_load_is_shown_then_q_exits_2_with_its_line():
+    """The frame comes first, so a broken graph is reported on it; quitting then
+    exits 2 with the same one line on stderr, as a bad command line does."""
+    process, master, output = _spawn(["run", str(TEST_GRAPHS / "syntax_error.py")])
+    try:
+
+        def shown() -> str:
+            return b"".join(output).decode("utf-8", "replace")
+
+        assert _wait(lambda: "NOT LOADED" in shown(), 60), shown()[-2000:]
+        os.write(master, b"q")
+        assert process.wait(timeout=20) == 2
+        assert _wait(lambda: "langgraph-tui: error: syntax error in" in shown(), 5), shown()[-800:]
+        assert "Traceback" not in shown()
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)

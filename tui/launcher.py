@@ -75,20 +75,23 @@ def session_for(loaded: LoadedGraph, spec: RunSpec, *, clock: Clock | None = Non
 
 
 class Reopener:
-    """Fresh sessions on one spec, for the app's "Reload graph from disk": the user's
-    modules the last load imported are imported anew (an edited ``prompts.py``
-    counts), and the model chosen since ("Switch model") carries over."""
+    """Sessions on one spec: the first load, then fresh ones for the app's "Reload
+    graph from disk": the user's modules the last load imported are imported anew (an
+    edited ``prompts.py`` counts), and the model chosen since ("Switch model") carries
+    over."""
 
-    def __init__(self, spec: RunSpec, loaded: LoadedGraph) -> None:
+    def __init__(self, spec: RunSpec, loaded: LoadedGraph | None = None) -> None:
         self.spec = spec
         self._last = loaded
 
     def __call__(self) -> Session:
-        """A graph that no longer loads raises ``SessionError`` with the loader's one
-        line, and leaves the modules the running graph uses as they were."""
-        spec = replace(self.spec, model=active_model())
+        """A graph that does not load raises ``SessionError`` with the loader's one
+        line (its cause: the ``GraphLoadError``), and leaves the modules the running
+        graph uses as they were."""
+        last = self._last
+        spec = replace(self.spec, model=active_model()) if last is not None else self.spec
         try:
-            session, self._last = open_session(spec, fresh=self._last.user_modules)
+            session, self._last = open_session(spec, fresh=last.user_modules if last else ())
         except GraphLoadError as exc:
             raise SessionError(str(exc)) from exc
         return session

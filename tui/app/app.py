@@ -16,10 +16,11 @@ import asyncio
 import contextlib
 import copy
 import gc
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -28,9 +29,12 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 
+from tui.app import screens
 from tui.app.frame_pacer import FRAME_S, FramePacer
+from tui.app.loading_source import LoadingSource
 from tui.app.panes.events import EventsPane
 from tui.app.panes.graph import GraphPane
 from tui.app.panes.history import HistoryPane
@@ -39,36 +43,44 @@ from tui.app.panes.state import CopyableTree, StatePane, store_path
 from tui.app.panes.status_bar import StatusBar
 from tui.app.panes.timeline import Timeline
 from tui.app.panes.tokens import TokenView
-from tui.app.screens.confirm import ConfirmScreen
-from tui.app.screens.help import HelpScreen
-from tui.app.screens.interrupt import InterruptScreen
-from tui.app.screens.llm_call import LlmCallScreen
-from tui.app.screens.model_picker import ModelPickerScreen
-from tui.app.screens.node_picker import NodePickerScreen
-from tui.app.screens.run_input import RunInputScreen
-from tui.app.screens.search import SearchResult, SearchScreen
-from tui.app.screens.state_edit import StateEditScreen
-from tui.app.screens.step_diff import StepDiffScreen
-from tui.app.screens.step_picker import StepPickerScreen
-from tui.app.screens.task_detail import TaskDetailScreen
-from tui.app.screens.thread_picker import ThreadPickerScreen
 from tui.app.source import EventSource
 from tui.app.text.notifications import LiteralNotifications
 from tui.app.textual_guards import GuardedCommandPalette
+from tui.app.theme_lookup import ThemeLookup
 from tui.app.view.records import CheckpointInfo, LlmCall, LogKind, Part, TaskRow
 from tui.app.view.run_view import RunView
 from tui.app.view.search import Hit, HitKind, search
 from tui.engine.events import Event, Interrupted, Notice, RunFailed
 from tui.engine.no_input import NO_INPUT
-from tui.engine.session import SessionError
+from tui.engine.session_front import SessionError
 from tui.engine.status import ENDED, STOPPED, NoticeLevel, RunStatus, TaskStatus
+
+if TYPE_CHECKING:
+    from tui.app.screens.search import SearchResult
 
 _PLAYER_ACTIONS = frozenset({"play", "move", "move_step", "jump", "speed"})
 _RUN_ACTIONS = frozenset({"breakpoint", "rerun", "message", "run_on", "edit_fork"})
+# Keys that need the graph: while it loads (or after it failed to) they say why not.
+_GRAPH_ACTIONS = _RUN_ACTIONS | {
+    "pause",
+    "continue",
+    "next",
+    "cancel",
+    "answer",
+    "store",
+    "inspect_call",
+    "diff",
+    "pin_diff_base",
+    "search",
+    "search_hit",
+    "history",
+    "switch_thread",
+    "switch_model",
+}
 MAX_EVENTS_PER_FRAME = 20_000
 
 
-class DebuggerApp(LiteralNotifications, App[int]):
+class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "langgraph-tui"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
@@ -283,6 +295,27 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self._pacer = FramePacer(time.thread_time())
         self._frames_paused = False
         self._history_mark: tuple[int, RunStatus] | None = None
+        self._loader: threading.Thread | None = None
+        self._show_loading()
+
+    class GraphLoaded(Message):
+        """From the loading thread: an attempt to (re)load the graph ended."""
+
+        def __init__(self, session: EventSource | None, problem: str = "") -> None:
+            self.session = session
+            self.problem = problem  # the loader's one line when it failed
+            super().__init__()
+
+    @property
+    def loading(self) -> LoadingSource | None:
+        """The stand-in for the graph while it loads (or after it failed to)."""
+        return self.source if isinstance(self.source, LoadingSource) else None
+
+    @property
+    def load_problem(self) -> str:
+        """Why the graph did not load (the loader's one line); empty once it has."""
+        loading = self.loading
+        return loading.problem if loading is not None else ""
 
     # -- the app's own safety: one literal path, one way out --------------------------------
 
@@ -350,7 +383,8 @@ class DebuggerApp(LiteralNotifications, App[int]):
         self.status_bar = self.query_one(StatusBar)
         self.timeline.border_title = Text("Timeline")
         self.tokens.border_title = Text("Live tokens")
-        self._graph_structure()
+        if self.loading is None:
+            self._graph_structure()
         self._refresh_panes(self.model.take_dirty() | Part.STATUS)
         self._frames = self.set_interval(FRAME_S, self._drain)
         self._app_loop = asyncio.get_running_loop()
@@ -360,7 +394,10 @@ class DebuggerApp(LiteralNotifications, App[int]):
         # long as the app: keep it out of full collections, which otherwise walk it
         # all and stall a frame for ~100 ms (measured in benchmarks/bench_ui_frame.py).
         gc.freeze()
-        if self.autostart:
+        if self.loading is not None:
+            # The first frame first: the import shares the GIL with the drawing.
+            self.call_after_refresh(self.reload_graph)
+        elif self.autostart:
             self.call_after_refresh(self._autostart)
 
     def _autostart(self) -> None:
@@ -490,21 +527,15 @@ class DebuggerApp(LiteralNotifications, App[int]):
 
     def _mark_graph(self) -> None:
         model = self.model
-        inner_running = {
-            row.node for row in model.tasks.values() if row.status == TaskStatus.RUNNING and row.ns
-        }
-        inner_visited = {row.node for row in model.tasks.values() if row.ns}
-        visited = {row.node for row in model.tasks.values() if not row.ns}
-        latest = {row.node: row.status for row in model.task_rows() if not row.ns}
-        failed = {node for node, status in latest.items() if status == TaskStatus.ERROR}
+        tasks = model.task_index  # figures per node: a fan-out's thousands of tasks are not walked
         self.graph_pane.update_marks(
-            running=model.running_nodes(),
-            visited=visited,
+            running=tasks.running_nodes(),
+            visited=set(tasks.visited),
             next_nodes=model.stopped_next(),
             breakpoints=set(self.source.interrupt_before),
-            inner_running=inner_running,
-            inner_visited=inner_visited,
-            failed=failed,
+            inner_running=tasks.running_nodes(inner=True),
+            inner_visited=set(tasks.inner_visited),
+            failed={node for node, row in tasks.latest.items() if row.status == TaskStatus.ERROR},
         )
 
     # -- pane messages ---------------------------------------------------------------------
@@ -556,7 +587,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
         if message.row.input_dropped:
             self._open_task_read_back(message.row)
         else:
-            self.open_screen(TaskDetailScreen(message.row, calls=self.model.llm_calls))
+            self.open_screen(screens.TaskDetailScreen(message.row, calls=self.model.llm_calls))
 
     @work(exclusive=True, group="task-input")
     async def _open_task_read_back(self, row: TaskRow) -> None:
@@ -569,7 +600,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
                 state = (await asyncio.wrap_future(read))["values"]
             except Exception as exc:
                 state = f"(the state before step {row.step} could not be read: {exc})"
-        self.open_screen(TaskDetailScreen(row, state, self.model.llm_calls))
+        self.open_screen(screens.TaskDetailScreen(row, state, self.model.llm_calls))
 
     def on_token_view_call_selected(self, message: TokenView.CallSelected) -> None:
         self.open_call(message.call)
@@ -582,6 +613,8 @@ class DebuggerApp(LiteralNotifications, App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.closing:
             return False  # keys that land while the app exits do nothing
+        if self.loading is not None and action in _GRAPH_ACTIONS:
+            return False  # not in the footer; pressed, it says why (run_action)
         if action == "live_state":
             return self.state_pane.pinned
         if action in _PLAYER_ACTIONS:
@@ -691,7 +724,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
         if call is None:
             self.notify("no LLM call in this run yet", severity="warning", timeout=3)
             return
-        self.open_screen(LlmCallScreen(calls, call))
+        self.open_screen(screens.LlmCallScreen(calls, call))
 
     def _selected_checkpoint(self) -> CheckpointInfo | None:
         row = self.timeline.selected_row
@@ -702,7 +735,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
         if info is None:
             self.notify("no step has a checkpoint yet", severity="warning", timeout=3)
             return
-        self.open_screen(StepDiffScreen(self.model.steps_of(info), info, self.diff_states))
+        self.open_screen(screens.StepDiffScreen(self.model.steps_of(info), info, self.diff_states))
 
     async def diff_states(self, info: CheckpointInfo) -> tuple[Any, Any, str]:
         """The values a diff compares (before, after) and what ``before`` is; states
@@ -749,7 +782,9 @@ class DebuggerApp(LiteralNotifications, App[int]):
                 self.go_to_hit(result.hits[result.index], result)
 
         query = self.search_result.query if self.search_result else ""
-        self.open_screen(SearchScreen(lambda text: search(self.model, text), query), searched)
+        self.open_screen(
+            screens.SearchScreen(lambda text: search(self.model, text), query), searched
+        )
 
     def action_search_hit(self, delta: int) -> None:
         result = self.search_result
@@ -787,7 +822,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
             self.state_pane.value_tree.reveal(hit.path)
             self.refresh_bindings()
         elif hit.kind == HitKind.LLM_CALL and hit.call is not None:
-            self.open_screen(LlmCallScreen(self.model.llm_calls, hit.call, hit.path))
+            self.open_screen(screens.LlmCallScreen(self.model.llm_calls, hit.call, hit.path))
 
     def _select_task(self, task_id: str) -> None:
         rows = self.timeline.rows
@@ -882,7 +917,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
                 self.refresh_bindings()
 
         self.open_screen(
-            StateEditScreen(
+            screens.StateEditScreen(
                 f"Edit {where} at step {info.step}", value, self.source.node_names(), attempt
             ),
             done,
@@ -900,7 +935,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
             if thread_id and thread_id != self.source.thread_id:
                 self._switch_thread(thread_id, self.source.thread_id)
 
-        self.open_screen(ThreadPickerScreen(ids, self.source.thread_id), chosen)
+        self.open_screen(screens.ThreadPickerScreen(ids, self.source.thread_id), chosen)
 
     @work(exclusive=True, group="switch-thread")
     async def _switch_thread(self, thread_id: str, back_to: str) -> None:
@@ -966,7 +1001,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
 
         player.playing = False  # the jump lands where it was asked, not further on
 
-        self.open_screen(StepPickerScreen(steps, player.step), chosen)
+        self.open_screen(screens.StepPickerScreen(steps, player.step), chosen)
 
     def action_live_state(self) -> None:
         self._show_live_state()
@@ -989,7 +1024,7 @@ class DebuggerApp(LiteralNotifications, App[int]):
                 self._toggle_breakpoint(choice)
 
         self.open_screen(
-            NodePickerScreen(
+            screens.NodePickerScreen(
                 nodes, set(self.source.interrupt_before), "Breakpoint before which node?"
             ),
             picked,
@@ -1033,27 +1068,47 @@ class DebuggerApp(LiteralNotifications, App[int]):
             else:
                 self._run_op(lambda: self.source.answer(answers))
 
-        self.open_screen(InterruptScreen(interrupts), answered)
+        self.open_screen(screens.InterruptScreen(interrupts), answered)
 
     def _ask_input(self, then: Callable[[Any], None], title: str | None = None) -> None:
         def given(value: Any) -> None:
-            if value is not RunInputScreen.CANCELLED:
+            if value is not screens.RunInputScreen.CANCELLED:
                 then(value)
 
         self.open_screen(
-            RunInputScreen(self.source.input_keys(), title or f"Input for {self.source.name}"),
+            screens.RunInputScreen(
+                self.source.input_keys(), title or f"Input for {self.source.name}"
+            ),
             given,
         )
 
     def action_help(self) -> None:
-        self.open_screen(HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)]))
+        self.open_screen(screens.HelpScreen([b for b in self.BINDINGS if isinstance(b, Binding)]))
+
+    async def run_action(
+        self,
+        action: str | Any,
+        default_namespace: Any = None,
+        namespaces: Any = None,
+    ) -> bool:
+        loading = self.loading
+        if (
+            loading is not None
+            and isinstance(action, str)
+            and default_namespace in (None, self)
+            and action.partition("(")[0] in _GRAPH_ACTIONS
+            and not self.closing
+        ):
+            self.notify(loading.why_not, severity="warning", timeout=4)
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
 
     async def action_quit(self) -> None:
         # Every way out (q, ctrl+q, the palette's Quit) comes here.
         if not self.source.status.active:
             self.exit(0)
             return
-        if isinstance(self.screen, ConfirmScreen):
+        if isinstance(self.screen, screens.ConfirmScreen):
             return
 
         def decided(yes: bool | None) -> None:
@@ -1061,7 +1116,8 @@ class DebuggerApp(LiteralNotifications, App[int]):
                 self.exit(0)
 
         self.open_screen(
-            ConfirmScreen("A run is going. Quit anyway? Its last checkpoint is kept."), decided
+            screens.ConfirmScreen("A run is going. Quit anyway? Its last checkpoint is kept."),
+            decided,
         )
 
     # -- command palette -------------------------------------------------------------------
@@ -1082,13 +1138,16 @@ class DebuggerApp(LiteralNotifications, App[int]):
                 "Pick the chat model for the next run (lists what Ollama has pulled)",
                 self.action_switch_model,
             )
-        if not self.source.read_only and not self.source.status.active:
+        if self.loading is None and not self.source.read_only and not self.source.status.active:
             yield SystemCommand(
                 "Switch thread",
                 "Open another thread of this checkpointer (its history, its pending interrupt)",
                 self.action_switch_thread,
             )
-        if self.reopen is not None:
+        loading = self.loading
+        if (self.reopen is not None and loading is None) or (
+            loading is not None and loading.status == RunStatus.NOT_LOADED
+        ):
             yield SystemCommand(
                 "Reload graph from disk",
                 "Re-import the graph file and start over",
@@ -1111,37 +1170,87 @@ class DebuggerApp(LiteralNotifications, App[int]):
             self.notify(f"model: {applied} from the next run (r runs again)", timeout=4)
             self._kick()  # the status bar names the model the next run uses
 
-        self.open_screen(ModelPickerScreen(switcher), chosen)
+        self.open_screen(screens.ModelPickerScreen(switcher), chosen)
 
-    @work(thread=True, exclusive=True, group="reload")
     def reload_graph(self) -> None:
-        # Loading imports user code, which can be slow or fail: off the UI thread.
-        if self.reopen is None:
+        """Load the graph (again) on a thread: user code can be slow to import, or fail.
+        While the first load goes on the app shows LOADING; a reload keeps the old
+        graph until the new one is ready."""
+        loading = self.loading
+        load = loading.load if loading is not None else self.reopen
+        if load is None:
             return
+        if self._loader is not None and self._loader.is_alive():
+            self.notify("the graph is loading already", timeout=3)
+            return
+        if loading is not None:
+            loading.attempt()
+            self._show_loading()
+        # A daemon thread, not a worker: quitting must not wait for a slow import.
+        self._loader = threading.Thread(
+            target=self._load_in_background, args=(load,), daemon=True, name="load-graph"
+        )
+        self._loader.start()
+
+    def _load_in_background(self, load: Callable[[], EventSource]) -> None:
         try:
-            session = self.reopen()
+            session = load()
         except SessionError as exc:
-            self.call_from_thread(self._load_failed, str(exc))
+            self.post_message(self.GraphLoaded(None, str(exc)))
             return
-        self.call_from_thread(self._swap_source, session)
+        except Exception as exc:  # a loader's own bug: said, not LOADING forever
+            self.post_message(
+                self.GraphLoaded(None, f"loading the graph failed: {type(exc).__name__}: {exc}")
+            )
+            return
+        if not self.post_message(self.GraphLoaded(session)):
+            session.close()  # the app has closed meanwhile: nobody will take it
+
+    def on_debugger_app_graph_loaded(self, message: GraphLoaded) -> None:
+        if message.session is None:
+            self._load_failed(message.problem)
+        elif self.closing:
+            message.session.close()
+        else:
+            self._swap_source(message.session, first=self.loading is not None)
+
+    def _show_loading(self) -> None:
+        """The status bar and the panes say what the stand-in is at: loading, or why not."""
+        loading = self.loading
+        if loading is None:
+            return
+        self.model.status = loading.status
+        self.model.status_detail = loading.problem or f"importing {loading.name}"
+        self.model.dirty |= Part.STATUS
+        self._kick()  # no event says so: the next frame shows it
 
     def _load_failed(self, message: str) -> None:
+        loading = self.loading
+        if loading is not None:
+            loading.failed(message)
+            self._show_loading()
+            self.notify(message, title="the graph did not load", severity="error", timeout=8)
+            self._refresh_panes(self.model.take_dirty())
+            return
         self.model.add_log(LogKind.ERROR, self.source.now(), f"reload failed: {message}")
         self.notify(
             message, title="reload failed; the old graph stays", severity="error", timeout=8
         )
         self._refresh_panes(Part.LOG)
 
-    def _swap_source(self, session: EventSource) -> None:
+    def _swap_source(self, session: EventSource, *, first: bool = False) -> None:
         old = self.source
         self.source = session
         for listener in old.listeners:  # a recording follows the reload
             session.add_listener(listener)
         old.close()
+        self.history_pane.read_only = session.read_only
         self._new_view()
         self._graph_structure()
-        self.notify("graph reloaded", timeout=3)
-        self._refresh_panes(self.model.take_dirty())
+        if not first:
+            self.notify("graph reloaded", timeout=3)
+        self._refresh_panes(self.model.take_dirty() | Part.STATUS)
+        self.refresh_bindings()  # the keys that needed the graph apply now
         self._autostart()
 
 

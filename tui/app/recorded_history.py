@@ -7,7 +7,7 @@ from typing import Any
 
 from tui.engine.events import Checkpoint, Event
 from tui.engine.history import CheckpointRef, CheckpointSource, HistoryEntry, build_history
-from tui.engine.session import SessionError
+from tui.engine.session_front import SessionError
 
 
 def recorded_history(events: list[Event]) -> list[HistoryEntry]:

@@ -11,7 +11,7 @@ from tui.app.player import Player
 from tui.app.recorded_history import recorded_history, recorded_state
 from tui.engine.events import Event, RunStarted, Status, StoreChanged, TaskStarted
 from tui.engine.ports import ModelSwitcher
-from tui.engine.session import SessionError
+from tui.engine.session_front import SessionError
 from tui.engine.status import RunStatus
 
 READ_ONLY = "this is a recording: it can be inspected, not run"

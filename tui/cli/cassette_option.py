@@ -25,34 +25,50 @@ def add_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def run_with_cassette(path: str | None, session: Session, run: Callable[[], int]) -> int:
-    """``run()``, with the cassette at ``path`` playing around it (if one is given).
-    A cassette that cannot be used is a usage error; a replay that diverged says
-    where on stderr and exits 1."""
+    """``run()``, with the cassette at ``path`` playing around it (if one is given)."""
     if not path:
         return run()
-    from tui.cassettes import Cassette, CassetteDivergence, CassetteError
-
-    cassette = Cassette(path)
-    playing = cassette.playing(session)
-    try:
-        playing.__enter__()
-    except CassetteError as exc:
-        raise UsageError(f"--cassette: {exc}") from exc
-    code = EXIT_FAILED
+    playing = CassettePlaying(path, session)
     try:
         code = run()
     except BaseException:
-        playing.__exit__(*sys.exc_info())
+        playing.abort()
         raise
-    try:
-        playing.__exit__(None, None, None)
-    except CassetteDivergence as exc:
-        print_error(str(exc))
-        return EXIT_FAILED
-    except OSError as exc:
-        print_error(f"--cassette: cannot write {path}: {exc.strerror or exc}")
-        return EXIT_FAILED
-    verb = "replayed" if cassette.replaying else "recorded"
-    calls = sum(1 for c in cassette.calls if c.get("kind") == "model")
-    print(f"langgraph-tui: note: {verb} {calls} model calls ({path})", file=sys.stderr)
-    return code
+    return playing.finish(code)
+
+
+class CassettePlaying:
+    """The cassette at ``path`` playing on ``session`` from now until ``finish``. A
+    cassette that cannot be used is a usage error; a replay that diverged says where
+    on stderr and makes the exit code 1."""
+
+    def __init__(self, path: str, session: Session) -> None:
+        from tui.cassettes import Cassette, CassetteError
+
+        self.path = path
+        self.cassette = Cassette(path)
+        self._playing = self.cassette.playing(session)
+        try:
+            self._playing.__enter__()
+        except CassetteError as exc:
+            raise UsageError(f"--cassette: {exc}") from exc
+
+    def abort(self) -> None:
+        """The run raised: stop playing, with the exception being handled."""
+        self._playing.__exit__(*sys.exc_info())
+
+    def finish(self, code: int) -> int:
+        from tui.cassettes import CassetteDivergence
+
+        try:
+            self._playing.__exit__(None, None, None)
+        except CassetteDivergence as exc:
+            print_error(str(exc))
+            return EXIT_FAILED
+        except OSError as exc:
+            print_error(f"--cassette: cannot write {self.path}: {exc.strerror or exc}")
+            return EXIT_FAILED
+        verb = "replayed" if self.cassette.replaying else "recorded"
+        calls = sum(1 for c in self.cassette.calls if c.get("kind") == "model")
+        print(f"langgraph-tui: note: {verb} {calls} model calls ({self.path})", file=sys.stderr)
+        return code

@@ -177,11 +177,11 @@ def _input(args: argparse.Namespace) -> object:
 
 def command(args: argparse.Namespace) -> int:
     spec = run_spec_from_args(args)
-    # Imported once the arguments are known good: LangGraph takes a second to load.
-    from tui.cli.headless import jsonl_writer, run_headless
-
     with no_stdin():
         if args.headless:
+            # Imported once the arguments are known good: LangGraph takes a second to load.
+            from tui.cli.headless import jsonl_writer, run_headless
+
             with user_output_to_stderr() as stdout:
                 writer = _open_output(lambda: jsonl_writer(spec, stdout))
                 try:
@@ -193,9 +193,7 @@ def command(args: argparse.Namespace) -> int:
         jsonl = spec.jsonl
         recorder = _open_output(lambda: JsonlWriter.to_path(jsonl)) if jsonl else None
         try:
-            return _with_session(
-                spec, lambda session, loaded: _run_tui(session, loaded, spec, recorder)
-            )
+            return _run_tui(spec, recorder)
         finally:
             if recorder is not None:
                 recorder.close()
@@ -222,7 +220,7 @@ def _with_session(spec: RunSpec, use: Callable[[Session, LoadedGraph], int]) -> 
             traceback.print_exception(exc.__cause__, file=sys.stderr)
         return EXIT_USAGE
     try:
-        _check_breakpoints(session, spec.interrupt_before + spec.interrupt_after)
+        check_breakpoints(session, spec.interrupt_before + spec.interrupt_after)
         return cassette_option.run_with_cassette(
             spec.cassette, session, lambda: use(session, loaded)
         )
@@ -230,7 +228,8 @@ def _with_session(spec: RunSpec, use: Callable[[Session, LoadedGraph], int]) -> 
         session.close()
 
 
-def _check_breakpoints(session: Session, nodes: list[str]) -> None:
+def check_breakpoints(session: Session, nodes: list[str]) -> None:
+    """Breakpoints on nodes the graph has, or a usage error naming the ones it has."""
     known = session.node_names()
     for node in nodes:
         if node not in known:
@@ -239,28 +238,25 @@ def _check_breakpoints(session: Session, nodes: list[str]) -> None:
             )
 
 
-def _run_tui(
-    session: Session, loaded: LoadedGraph, spec: RunSpec, recorder: JsonlWriter | None
-) -> int:
+def _run_tui(spec: RunSpec, recorder: JsonlWriter | None) -> int:
+    """The app at once, on a stand-in; the graph loads behind its first frame
+    (``tui_loading``), and everything the command line asks of it happens there."""
     from tui.app.app import DebuggerApp
-    from tui.cli.headless import travel
-    from tui.engine.session import SessionError
-    from tui.launcher import Reopener
+    from tui.app.loading_source import LoadingSource
+    from tui.cli.tui_loading import GraphLoader
 
-    if recorder is not None:
-        # The TUI records too: every event, flushed as it comes, so the file is
-        # whole up to the last event whatever happens to the app.
-        session.add_listener(recorder)
-    if spec.thread_id:
-        try:
-            session.open_thread().result()
-            if spec.from_checkpoint is not None:
-                travel(session, spec).result()
-        except SessionError as exc:
-            raise UsageError(str(exc)) from exc
-    app = DebuggerApp(session, reopen=Reopener(spec, loaded), first_input=spec.input)
+    loader = GraphLoader(spec, recorder)
+    app = DebuggerApp(
+        LoadingSource(spec.graph, loader.first, thread_id=spec.thread_id or ""),
+        reopen=loader.again,
+        first_input=spec.input,
+    )
     try:
         app.run()
+    except BaseException:
+        if loader.cassette is not None:
+            loader.cassette.abort()
+        raise
     finally:
         app.source.close()  # a reload may have swapped in a new session
-    return app.return_code or 0
+    return loader.exit_code(app.return_code or 0, app.load_problem)

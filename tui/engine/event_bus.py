@@ -36,6 +36,8 @@ class EventBus:
         self._listeners: list[Listener] = []
         self._seq = 0
         self.generation = 0
+        self.queueing = True
+        """False when nobody drains the queue (``SessionFront.listeners_only``)."""
 
     def add_listener(self, listener: Listener) -> None:
         with self.lock:
@@ -84,7 +86,8 @@ class EventBus:
         self._seq += 1
         event.t = self._now()
         self._observe(event)
-        self.queue.put(event)
+        if self.queueing:
+            self.queue.put(event)
 
 
 def _failure(exc: Exception) -> str:

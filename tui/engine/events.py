@@ -36,13 +36,30 @@ class Event:
     ns: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, JSON]:
-        data: dict[str, JSON] = {"seq": self.seq, "t": round(self.t, 6), "kind": self.kind}
-        for f in dataclasses.fields(self):
-            if f.name in ("seq", "t"):
-                continue
-            value = getattr(self, f.name)
-            data[f.name] = list(value) if f.name == "ns" else value
+        data: dict[str, JSON] = {
+            "seq": self.seq,
+            "t": round(self.t, 6),
+            "kind": self.kind,
+            "ns": list(self.ns),
+        }
+        for name in data_fields(type(self)):
+            data[name] = getattr(self, name)
         return data
+
+
+_DATA_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def data_fields(cls: type[Event]) -> tuple[str, ...]:
+    """The fields ``to_dict`` writes after seq, t, kind and ns, in declared order
+    (written for every event, tokens included: looked up once per kind)."""
+    names = _DATA_FIELDS.get(cls)
+    if names is None:
+        skip = ("seq", "t", "ns")
+        names = _DATA_FIELDS[cls] = tuple(
+            f.name for f in dataclasses.fields(cls) if f.name not in skip
+        )
+    return names
 
 
 _REGISTRY: dict[str, type[Event]] = {}

@@ -20,11 +20,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langchain_core.runnables import RunnableConfig
-from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.checkpoint.memory import InMemorySaver
+if TYPE_CHECKING:
+    # Only types here: the app imports HistoryEntry before its first frame, and
+    # LangGraph takes a second to import (it loads behind that frame).
+    from langchain_core.runnables import RunnableConfig
+    from langgraph.checkpoint.base import BaseCheckpointSaver
 
 # 100-ns intervals between the Gregorian epoch (UUID time) and the Unix epoch.
 _GREGORIAN_TO_UNIX = 0x01B21DD213814000
@@ -139,6 +141,8 @@ def checkpoint_ref(
 
 
 def _from_memory(saver: BaseCheckpointSaver, thread_id: str) -> list[CheckpointRef] | None:
+    from langgraph.checkpoint.memory import InMemorySaver
+
     if not isinstance(saver, InMemorySaver):
         return None
     refs = []

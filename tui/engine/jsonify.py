@@ -6,6 +6,14 @@ is converted to the closest JSON form; only truly opaque objects fall back to
 ``repr``, and an object whose conversion raises is shown by its ``repr`` too: the
 debugger never fails on what a graph holds. Every graph value on its way into an
 event passes through here, so this is where the redactor sees it.
+
+A message is converted once: the state carries the same message objects step after
+step, and converting all of them again for every event would make each step cost
+as much as the whole state. Its ``SharedJson`` is found again by the message's
+identity, as long as none of the message's fields was reassigned since (``model_dump``
+of every message at every step was most of what a growing run cost). A message
+mutated deep inside a field in place (``msg.tool_calls[0]["args"]["x"] = 1``) keeps
+the JSON it had; LangGraph's own reducers never do that, they build new messages.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import datetime as dt
 import decimal
 import enum
 import math
+import operator
 import traceback
 import uuid
 from collections.abc import Iterable, Mapping
@@ -26,12 +35,23 @@ from langchain_core.messages import BaseMessage
 from langgraph.types import Command, Interrupt, Send
 from pydantic import BaseModel, SecretBytes, SecretStr
 
+from tui.engine.identity_cache import IdentityCache
 from tui.engine.redaction import REDACTED, Redactor, is_secret_name
+from tui.engine.shared_json import (
+    SHARED_TYPES,
+    DictWithShared,
+    ListWithShared,
+    SharedJson,
+    SharedList,
+)
 
 _MAX_DEPTH = 64
 # Python refuses to print integers longer than this (sys.get_int_max_str_digits),
 # and so would the JSON encoder: such a number is described instead.
 _HUGE_INT_BITS = 13_000
+# Messages nested deeper than this are converted afresh: near the depth limit the
+# JSON of a message depends on where it sits.
+_CACHE_DEPTH = 16
 
 
 class Jsonifier:
@@ -39,6 +59,15 @@ class Jsonifier:
 
     def __init__(self, secrets: Iterable[str] | Redactor = ()) -> None:
         self.redactor = secrets if isinstance(secrets, Redactor) else Redactor(secrets)
+        # Per message: (its field values when converted, its JSON).
+        self._messages: IdentityCache[tuple[tuple[Any, ...], SharedJson]] = IdentityCache()
+        # Per list of messages (a channel's value, carried by several events of a step):
+        # (its items, their field values, its JSON); and per first message, the last
+        # such list that began with it, which the next step's list extends.
+        self._lists: IdentityCache[_ListEntry] = IdentityCache()
+        self._lineage: IdentityCache[_ListEntry] = IdentityCache()
+        self._epoch = 0
+        self._cached_for: tuple[str, ...] = self.redactor.secrets
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -47,10 +76,31 @@ class Jsonifier:
     def scrub(self, text: str) -> str:
         return self.redactor.scrub(text)
 
+    def nodes_ran(self) -> None:
+        """The graph's own code may have run since the last call (a node finished,
+        streamed, wrote): a kept list of messages is checked again before it is
+        used. Until then, the values, the checkpoint and the next tasks' inputs of
+        a step, which carry the same list, use it as it was checked."""
+        self._epoch += 1
+
     def __call__(self, value: Any) -> Any:
-        return self._convert(value, 0, set())
+        if self.redactor.secrets is not self._cached_for:
+            # A secret learnt since: what was converted before may hold it.
+            self._messages.clear()
+            self._lists.clear()
+            self._lineage.clear()
+            self._cached_for = self.redactor.secrets
+        try:
+            return self._convert(value, 0, set())
+        finally:
+            self._messages.end_turn()
+            self._lists.end_turn()
+            self._lineage.end_turn()
 
     def _convert(self, value: Any, depth: int, active: set[int]) -> Any:
+        cls = type(value)
+        if cls is str:
+            return self.redactor.scrub(value)
         if value is None or isinstance(value, bool):
             return value
         if isinstance(value, int):
@@ -59,6 +109,14 @@ class Jsonifier:
             return self.redactor.scrub(value)
         if isinstance(value, float):
             return value if math.isfinite(value) else str(value)
+        if _is_message_class(cls) and depth <= _CACHE_DEPTH:
+            cached = self._messages.get(value)
+            if cached is not None and cached[0] == tuple(vars(value).values()):
+                return cached[1]
+        elif cls is list and depth <= _CACHE_DEPTH:
+            listed = self._lists.get(value)
+            if listed is not None and self._unchanged(listed, value):
+                return listed[2]
         if depth > _MAX_DEPTH:
             return self.scrub(_safe_repr(value))
         marker = id(value)
@@ -88,12 +146,23 @@ class Jsonifier:
                 out[name] = (
                     REDACTED if _is_secret_item(name, item) else convert(item, depth, active)
                 )
+            if any(type(item) in SHARED_TYPES for item in out.values()):
+                return DictWithShared(out)
             return out
         if isinstance(value, list | tuple):
             if len(value) == 2 and isinstance(value[0], str) and is_secret_name(value[0]):
                 # A header or setting given as a pair: ("Authorization", "Bearer ...").
                 return [convert(value[0], depth, active), REDACTED]
-            return [convert(item, depth, active) for item in value]
+            if type(value) is list and value and _is_message_class(type(value[0])):
+                grown = self._grown(value, depth, active)
+                if grown is not None:
+                    return grown
+            items = [convert(item, depth, active) for item in value]
+            if not any(type(item) in SHARED_TYPES for item in items):
+                return items
+            if type(value) is list and _all_messages(value, items):
+                return self._keep_list(value, _fields_of(value), SharedList(items))
+            return ListWithShared(items)
         if isinstance(value, set | frozenset):
             items = [convert(item, depth, active) for item in value]
             return sorted(items, key=repr)
@@ -103,7 +172,7 @@ class Jsonifier:
             data = self.redactor.scrub_bytes(bytes(value))
             return {"$bytes": base64.b64encode(data).decode("ascii")}
         if isinstance(value, BaseMessage):
-            return convert(_message_dict(value), depth, active)
+            return self._message(value, depth, active)
         special = _special_form(value)
         if special is not None:
             return convert(special, depth, active)
@@ -123,6 +192,91 @@ class Jsonifier:
         if isinstance(value, uuid.UUID | decimal.Decimal | PurePath):
             return str(value)
         return self.scrub(_safe_repr(value))
+
+    def _unchanged(self, listed: _ListEntry, value: list[Any]) -> bool:
+        """The kept list still holds these messages, none of them changed."""
+        if listed[0] != tuple(value):
+            return False
+        if listed[3] != self._epoch and listed[1] != _fields_of(value):
+            return False
+        listed[3] = self._epoch
+        return True
+
+    def _grown(self, value: list[Any], depth: int, active: set[int]) -> SharedList | None:
+        """A list of messages that extends one converted before (the next step's
+        messages): the old JSON and that of the messages added, if none of the old
+        messages changed."""
+        if depth > _CACHE_DEPTH:
+            return None
+        before = self._lineage.get(value[0])
+        if before is None:
+            return None
+        old_items, old_fields, old_json, _ = before
+        n = len(old_items)
+        if n >= len(value) or tuple(value[:n]) != old_items:
+            return None
+        added = value[n:]
+        if not all(_is_message_class(type(item)) for item in added):
+            return None
+        if _fields_of(value[:n]) != old_fields:
+            return None
+        converted = [self._convert(item, depth, active) for item in added]
+        if not all(type(item) is SharedJson for item in converted):
+            return None
+        return self._keep_list(
+            value, old_fields + _fields_of(added), SharedList(old_json + converted)
+        )
+
+    def _keep_list(
+        self, value: list[Any], fields: list[tuple[Any, ...]], converted: SharedList
+    ) -> SharedList:
+        entry: _ListEntry = [tuple(value), fields, converted, self._epoch]
+        self._lists.put(value, entry)
+        self._lineage.put(value[0], entry)
+        return converted
+
+    def _message(self, message: BaseMessage, depth: int, active: set[int]) -> Any:
+        """A message's JSON, kept for the next time (``_convert`` looks it up)."""
+        if depth > _CACHE_DEPTH:
+            return self._convert(_message_dict(message), depth, active)
+        fields = tuple(vars(message).values())
+        converted = self._convert(_message_dict(message), depth, active)
+        if not isinstance(converted, dict):
+            return converted  # its conversion failed: shown as a description, not kept
+        shared = SharedJson(converted)
+        self._messages.put(message, (fields, shared))
+        return shared
+
+
+_ListEntry = list[Any]
+"""[its items, their field values, its JSON, the epoch it was last checked in]"""
+
+
+def _fields_of(messages: list[Any]) -> list[tuple[Any, ...]]:
+    """Each message's field values: a message none of whose fields was reassigned
+    converts to the same JSON (see the module's docstring)."""
+    return list(map(tuple, map(_values, map(vars, messages))))
+
+
+_values = operator.methodcaller("values")
+
+
+def _all_messages(value: list[Any], converted: list[Any]) -> bool:
+    """A list of messages, each converted to its kept JSON: a channel's value."""
+    return all(type(item) is SharedJson for item in converted) and all(
+        _is_message_class(type(item)) for item in value
+    )
+
+
+_MESSAGE_CLASSES: dict[type, bool] = {}
+
+
+def _is_message_class(cls: type) -> bool:
+    # isinstance on a pydantic class goes through ABCMeta: slow, for every message.
+    known = _MESSAGE_CLASSES.get(cls)
+    if known is None:
+        known = _MESSAGE_CLASSES[cls] = issubclass(cls, BaseMessage)
+    return known
 
 
 def _is_secret_item(name: str, item: Any) -> bool:

@@ -8,6 +8,7 @@ the inspector never shows an ``__interrupt__`` key as if it were state.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,8 +45,9 @@ class RunningTask:
     started_at: float
 
 
+@functools.lru_cache(maxsize=1024)
 def task_id_from_checkpoint_ns(checkpoint_ns: str | None) -> str | None:
-    """``"parent:<id>|node:<id>"`` -> the innermost task id."""
+    """``"parent:<id>|node:<id>"`` -> the innermost task id (asked per token)."""
     if not checkpoint_ns:
         return None
     last = checkpoint_ns.split("|")[-1]
@@ -75,6 +77,8 @@ class Normalizer:
         kind = part.get("type")
         ns = tuple(part.get("ns") or ())
         data = part.get("data")
+        if not _between_steps(kind, data):
+            self.jsonify.nodes_ran()
         if kind == "messages":
             token = self._token(data, ns)
             return [token] if token is not None else []
@@ -230,47 +234,63 @@ class Normalizer:
     # -- messages -------------------------------------------------------------------
 
     def _token(self, data: Any, ns: tuple[str, ...]) -> Token | None:
+        # Runs for every streamed chunk: fields are passed one by one, not as a dict.
         message, metadata = data
         metadata = metadata or {}
         node = str(metadata.get("langgraph_node", ""))
         checkpoint_ns = metadata.get("langgraph_checkpoint_ns") or metadata.get("checkpoint_ns")
         step = metadata.get("langgraph_step")
-        common: dict[str, Any] = {
-            "ns": ns,
-            "node": node,
-            "message_id": message.id,
-            "task_id": task_id_from_checkpoint_ns(checkpoint_ns),
-            "step": step if isinstance(step, int) else None,
-        }
+        step = step if isinstance(step, int) else None
+        task_id = task_id_from_checkpoint_ns(checkpoint_ns)
+        message_id = message.id
         scrub = self.jsonify.scrub
-        if isinstance(message, ToolMessage):
+        kind = _kind_of(type(message))
+        if kind is ToolMessage:
             return Token(
-                **common,
+                ns=ns,
+                node=node,
+                message_id=message_id,
+                task_id=task_id,
+                step=step,
                 role="tool",
                 text=scrub(message.text),
                 tool_call_id=message.tool_call_id,
                 name=message.name,
                 last=True,
             )
-        if not isinstance(message, AIMessage | AIMessageChunk):
-            return Token(**common, role=_role(message), text=scrub(message.text), last=True)
-        last = not isinstance(message, AIMessageChunk) or message.chunk_position == "last"
-        streams = self._streams_of(ns, message.id, node, common["task_id"])
+        if kind is None:
+            return Token(
+                ns=ns,
+                node=node,
+                message_id=message_id,
+                task_id=task_id,
+                step=step,
+                role=_role(message),
+                text=scrub(message.text),
+                last=True,
+            )
+        last = kind is AIMessage or message.chunk_position == "last"
+        streams = self._streams_of(ns, message_id, node, task_id)
         reasoning = streams.feed("reasoning", _reasoning_of(message), last)
-        text = streams.feed("text", message.text, last)
-        tool_chunks = self._indexed(message.id, _tool_call_chunks(message))
+        content = message.content
+        text = streams.feed("text", content if type(content) is str else message.text, last)
+        tool_chunks = self._indexed(message_id, _tool_call_chunks(message))
         for chunk in tool_chunks:
             chunk["args"] = streams.feed(("args", chunk["index"]), chunk["args"], False)
         if last:
             tool_chunks += streams.flush_args()
-            self._streams.pop((ns, message.id), None)
+            self._streams.pop((ns, message_id), None)
         if not (text or reasoning or tool_chunks or last):
             return None
         return Token(
-            **common,
+            ns=ns,
+            node=node,
+            message_id=message_id,
+            task_id=task_id,
+            step=step,
             text=text,
             reasoning=reasoning,
-            tool_call_chunks=self.jsonify(tool_chunks),
+            tool_call_chunks=self.jsonify(tool_chunks) if tool_chunks else [],
             last=last,
         )
 
@@ -336,6 +356,15 @@ class _MessageStreams:
         return text, reasoning, self.flush_args()
 
 
+def _between_steps(kind: Any, data: Any) -> bool:
+    """A part LangGraph streams between one step's nodes and the next's: the step's
+    values and checkpoint, the next tasks (with their input). No node of the graph
+    runs between these, so the state they carry is checked once for all of them."""
+    if kind == "values":
+        return True
+    return kind == "debug" and isinstance(data, dict) and data.get("type") in ("checkpoint", "task")
+
+
 def _role(message: BaseMessage) -> str:
     return {"human": "user", "ai": "ai", "system": "system", "tool": "tool"}.get(
         message.type, message.type
@@ -356,8 +385,22 @@ def _reasoning_of(message: BaseMessage) -> str:
     return "".join(parts)
 
 
+_KINDS: dict[type, type | None] = {}
+
+
+def _kind_of(cls: type) -> type | None:
+    """ToolMessage, AIMessageChunk, AIMessage, or None for another message: asked for
+    every streamed chunk, and isinstance on a pydantic class is slow."""
+    if cls not in _KINDS:
+        kinds = (ToolMessage, AIMessageChunk, AIMessage)
+        _KINDS[cls] = next((kind for kind in kinds if issubclass(cls, kind)), None)
+    return _KINDS[cls]
+
+
 def _tool_call_chunks(message: AIMessage | AIMessageChunk) -> list[dict[str, Any]]:
     if isinstance(message, AIMessageChunk):
+        if not message.tool_call_chunks:
+            return []
         return [
             {
                 "name": chunk.get("name"),

@@ -16,6 +16,7 @@ the tail of a stream that could still be the start of a secret.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
@@ -70,8 +71,10 @@ def _words(name: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(name)]
 
 
+@functools.lru_cache(maxsize=4096)
 def is_secret_name(name: str) -> bool:
-    """Whether a key or field named ``name`` holds a secret."""
+    """Whether a key or field named ``name`` holds a secret. Asked for every key of
+    every value converted, mostly the same few names: remembered."""
     words = _words(name)
     if any(w in _SECRET_WORDS for w in words):
         return True

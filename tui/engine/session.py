@@ -77,6 +77,7 @@ from tui.engine.no_input import NO_INPUT
 from tui.engine.normalize import STREAM_MODES, Normalizer
 from tui.engine.ports import ErrorExplainer, GraphOpener, ModelSwitcher, ModelSwitchError
 from tui.engine.redaction import Redactor, secret_values_in
+from tui.engine.run_callbacks import RunCallbacks
 from tui.engine.run_inputs import RunInputs, build_config
 from tui.engine.session_front import SessionError, SessionFront
 from tui.engine.state_edit import (
@@ -354,7 +355,7 @@ class Session(SessionFront):
             run_id=run.run_id,
             recursion_limit=self.options.recursion_limit,
         )
-        config["callbacks"] = [run.llm_stats, run.watcher]
+        config["callbacks"] = [RunCallbacks(run.llm_stats, run.watcher)]
         return config, context
 
     def _require_idle(self) -> None:

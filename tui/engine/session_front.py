@@ -48,7 +48,8 @@ class SessionFront(ABC):
 
     @property
     def events(self) -> Any:
-        """The queue every event goes to (``drain`` empties it)."""
+        """The queue every event goes to (``drain`` empties it), unless
+        ``listeners_only`` was called."""
         return self._bus.queue
 
     def add_listener(self, listener: Listener) -> None:
@@ -61,6 +62,12 @@ class SessionFront(ABC):
     def drain(self, limit: int | None = None) -> list[Event]:
         """Every event emitted since the last drain (at most ``limit``), oldest first."""
         return self._bus.drain(limit)
+
+    def listeners_only(self) -> None:
+        """From now on events go to the listeners only, not to the queue: for an owner
+        that never drains it (a headless run), which would otherwise keep every event,
+        and every state it carries, until the session ends."""
+        self._bus.queueing = False
 
     def rewound(self) -> bool:
         """A live session only moves forward (a recording's player can go back)."""

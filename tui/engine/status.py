@@ -21,6 +21,10 @@ class RunStatus(StrEnum):
     CANCELLED = "cancelled"
     FAILED = "failed"
     DONE = "done"
+    # The app's, before there is a session: the graph is being imported, or failed to
+    # import (the engine never emits these).
+    LOADING = "loading"
+    NOT_LOADED = "not loaded"
 
     @property
     def active(self) -> bool:

@@ -31,36 +31,92 @@ The pytest plugin (``tui.testing.plugin``, loaded automatically) wraps these as
 fixtures: ``tui_app``, ``tui_snapshot``, ``tui_trace``, ``tui_golden``, ``tui_cassette``.
 """
 
-from tui.testing.app import DEFAULT_SIZE, TestApp, build_app
-from tui.testing.assertions import (
-    GAP,
-    assert_interrupted_at,
-    assert_not_visited,
-    assert_path,
-    assert_state,
-    assert_tool_called,
-    assert_tool_not_called,
-    assert_visited,
-    assert_within_budget,
-)
-from tui.testing.golden import GoldenMismatch, assert_golden
-from tui.testing.pilot import (
-    RunWatch,
-    answer,
-    settle,
-    until,
-    wait_done,
-    wait_failed,
-    wait_interrupted,
-    wait_modal,
-    wait_node,
-    wait_paused,
-    wait_status,
-    wait_tool,
-    wait_until,
-)
-from tui.testing.sessions import open_graph_session, use_model
-from tui.testing.trace import ToolCall, Trace, Visit, trace
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.testing.app import DEFAULT_SIZE, TestApp, build_app
+    from tui.testing.assertions import (
+        GAP,
+        assert_interrupted_at,
+        assert_not_visited,
+        assert_path,
+        assert_state,
+        assert_tool_called,
+        assert_tool_not_called,
+        assert_visited,
+        assert_within_budget,
+    )
+    from tui.testing.golden import GoldenMismatch, assert_golden
+    from tui.testing.pilot import (
+        RunWatch,
+        answer,
+        settle,
+        until,
+        wait_done,
+        wait_failed,
+        wait_interrupted,
+        wait_modal,
+        wait_node,
+        wait_paused,
+        wait_status,
+        wait_tool,
+        wait_until,
+    )
+    from tui.testing.sessions import open_graph_session, use_model
+    from tui.testing.traces import ToolCall, Trace, Visit, trace
+
+# Imported when first used: pytest loads the plugin (``tui.testing.plugin``) in every
+# session of an environment where langgraph-tui is installed, and importing the app,
+# Textual and LangGraph up front would add seconds to every one of them.
+_WHERE = {
+    "DEFAULT_SIZE": "tui.testing.app",
+    "GAP": "tui.testing.assertions",
+    "GoldenMismatch": "tui.testing.golden",
+    "RunWatch": "tui.testing.pilot",
+    "TestApp": "tui.testing.app",
+    "ToolCall": "tui.testing.traces",
+    "Trace": "tui.testing.traces",
+    "Visit": "tui.testing.traces",
+    "answer": "tui.testing.pilot",
+    "assert_golden": "tui.testing.golden",
+    "assert_interrupted_at": "tui.testing.assertions",
+    "assert_not_visited": "tui.testing.assertions",
+    "assert_path": "tui.testing.assertions",
+    "assert_state": "tui.testing.assertions",
+    "assert_tool_called": "tui.testing.assertions",
+    "assert_tool_not_called": "tui.testing.assertions",
+    "assert_visited": "tui.testing.assertions",
+    "assert_within_budget": "tui.testing.assertions",
+    "build_app": "tui.testing.app",
+    "open_graph_session": "tui.testing.sessions",
+    "settle": "tui.testing.pilot",
+    "trace": "tui.testing.traces",
+    "until": "tui.testing.pilot",
+    "use_model": "tui.testing.sessions",
+    "wait_done": "tui.testing.pilot",
+    "wait_failed": "tui.testing.pilot",
+    "wait_interrupted": "tui.testing.pilot",
+    "wait_modal": "tui.testing.pilot",
+    "wait_node": "tui.testing.pilot",
+    "wait_paused": "tui.testing.pilot",
+    "wait_status": "tui.testing.pilot",
+    "wait_tool": "tui.testing.pilot",
+    "wait_until": "tui.testing.pilot",
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _WHERE[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_SIZE",

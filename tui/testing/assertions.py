@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tui.testing.trace import Trace
+from tui.testing.traces import Trace
 
 GAP = ...
 """In ``assert_path``: any number of nodes (also none)."""

@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 
 from tui.app.app import DebuggerApp
 from tui.engine.events import Event
-from tui.testing.trace import last_events_text, tool_calls_in
+from tui.testing.traces import last_events_text, tool_calls_in
 
 DEFAULT_TIMEOUT = 30.0
 _TOOL_CALL_KINDS = frozenset({"task_started", "update"})

@@ -131,7 +131,7 @@ def tui_snapshot(
 def tui_trace() -> Callable[..., Any]:
     """``tui_trace(graph, input=..., **options)`` -> a ``Trace``; see ``trace``."""
     from tui.testing.sessions import thread_id_for_test
-    from tui.testing.trace import trace
+    from tui.testing.traces import trace
 
     def run(graph: Any, *args: Any, **options: Any) -> Any:
         options.setdefault("thread_id", thread_id_for_test())

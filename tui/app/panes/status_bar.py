@@ -29,6 +29,8 @@ STATUS_STYLES = {
     RunStatus.FAILED: "bold white on red",
     RunStatus.DONE: "bold black on cyan",
     RunStatus.IDLE: "bold white on grey30",
+    RunStatus.LOADING: "bold black on yellow",
+    RunStatus.NOT_LOADED: "bold white on red",
 }
 # Statuses whose detail (a failure's hint, where a pause stopped) is worth a line.
 HINT_LINES = 3
@@ -39,6 +41,8 @@ DETAILED = frozenset(
         RunStatus.BREAKPOINT,
         RunStatus.PAUSING,
         RunStatus.PAUSED,
+        RunStatus.LOADING,
+        RunStatus.NOT_LOADED,
     }
 )
 

@@ -23,7 +23,6 @@ from tui.app.panes import timeline_columns as table
 from tui.app.text.literal import one_line
 from tui.app.view.records import TaskRow
 from tui.app.view.run_view import RunView
-from tui.engine.status import TaskStatus
 
 
 class Timeline(ScrollView, can_focus=True):
@@ -43,7 +42,7 @@ class Timeline(ScrollView, can_focus=True):
         Binding("enter", "select", "Details", show=False),
     ]
 
-    cursor = reactive(-1, init=False)
+    cursor = reactive(-1, init=False, repaint=False)  # watch_cursor repaints what moved
 
     class RowHighlighted(Message):
         def __init__(self, row: TaskRow | None) -> None:
@@ -66,27 +65,41 @@ class Timeline(ScrollView, can_focus=True):
         self._columns: list[tuple[table.Column, int]] = []
         self._frame: table.Frame | None = None
         self._version = 0
+        self._label_width = 0  # the widest node label of any row (the node column's want)
 
     # -- data in ---------------------------------------------------------------------
 
     def sync(self, now: float, breakpoints: set[str]) -> None:
-        """Pull rows from the model; keep the cursor on the same task if it moved."""
+        """Pull rows from the model; keep the cursor on the same task if it moved.
+        Costs what changed since the last sync, not what the run holds: the model
+        keeps its row list and says which tasks changed; the rows drawn are the
+        visible ones."""
         selected = self.selected_row
-        self.rows = self.model.task_rows()
+        rows = self.model.task_rows()
+        changed = self.model.task_index.take_changed()
+        if rows is self.rows:
+            tasks = self.model.tasks
+            measured = (tasks[task_id] for task_id in changed if task_id in tasks)
+            self._label_width = max(self._label_width, *map(table.label_width, measured), 0)
+        else:  # another view, or the order was made again
+            self._label_width = max(map(table.label_width, rows), default=0)
+        self.rows = rows
         self.breakpoints = frozenset(breakpoints)
         self.now = now
         self.next_nodes = self.model.stopped_next()
         self._version += 1
-        height = len(self.rows) + 1 + (1 if self.next_nodes else 0)
+        height = len(rows) + 1 + (1 if self.next_nodes else 0)
         self.virtual_size = Size(self.size.width, height)
-        if selected is not None:
-            index = next((i for i, r in enumerate(self.rows) if r.task_id == selected.task_id), -1)
+        if selected is not None and not (
+            0 <= self.cursor < len(rows) and rows[self.cursor] is selected
+        ):
+            index = next((i for i, r in enumerate(rows) if r.task_id == selected.task_id), -1)
             if index != self.cursor:
                 self.set_reactive(Timeline.cursor, index)
         self.refresh()
 
     def tick(self, now: float) -> None:
-        if any(r.status == TaskStatus.RUNNING for r in self.rows):
+        if self.model.task_index.any_running:
             self.now = now
             self._frame = None
             self.refresh()
@@ -124,12 +137,20 @@ class Timeline(ScrollView, can_focus=True):
                 self.post_message(self.RowSelected(self.rows[index]))
 
     def watch_cursor(self, old: int, new: int) -> None:
+        top = int(self.scroll_offset.y)
         if 0 <= new < len(self.rows):
             self.scroll_to(y=max(0, min(new, int(self.scroll_offset.y))), animate=False)
             if new - int(self.scroll_offset.y) >= self.size.height - 1:
                 self.scroll_to(y=new - self.size.height + 2, animate=False)
         self.post_message(self.RowHighlighted(self.selected_row))
-        self.refresh()
+        if int(self.scroll_offset.y) != top:
+            self.refresh()
+            return
+        # Not scrolled: only the rows the cursor left and reached change (the header
+        # is line 0, row i is line i + 1).
+        for index in (old, new):
+            if 0 <= index < len(self.rows):
+                self.refresh_line(index + 1)
 
     # -- drawing ------------------------------------------------------------------------
 
@@ -137,7 +158,7 @@ class Timeline(ScrollView, can_focus=True):
         """Columns and per-repaint figures, computed once per repaint, not per line."""
         if self._layout_key != (width, self._version):
             self._layout_key = (width, self._version)
-            self._columns = table.layout(width, self.rows)
+            self._columns = table.layout(width, self._label_width)
             self._frame = None
         if self._frame is None:
             start, end = self.model.run_span(self.now)
@@ -164,10 +185,10 @@ class Timeline(ScrollView, can_focus=True):
         if index < 0:
             return Strip.blank(width)
         if index < len(self.rows):
-            style = (
+            cursor = (
                 self.get_component_rich_style("timeline--cursor") if index == self.cursor else None
             )
-            return self._strip(table.row_text(self.rows[index], columns, frame), width, style)
+            return table.row_strip(self.rows[index], columns, frame, width, cursor)
         if index == len(self.rows) and self.next_nodes:
             text = Text("     ")
             text.append("next → ", "dim")
@@ -187,7 +208,7 @@ class Timeline(ScrollView, can_focus=True):
 
     def render_lines_for_test(self) -> list[str]:
         """The visible text of every row; what a person would read (used in tests)."""
-        columns = table.layout(max(self.size.width, 80), self.rows)
+        columns = table.layout(max(self.size.width, 80), self._label_width)
         _, frame = self._layout(max(self.size.width, 80))
         return [table.header(columns).plain] + [
             table.row_text(r, columns, frame).plain for r in self.rows

@@ -25,7 +25,7 @@ from tui.app.text.growing_text import GrowingText
 from tui.app.text.literal import literal, one_line
 from tui.app.view.records import LlmCall, TokenBlock
 from tui.app.view.run_view import RunView
-from tui.engine.status import ENDED, TaskStatus
+from tui.engine.status import ENDED, RunStatus, TaskStatus
 
 NODE_COLORS = ("cyan", "magenta", "green", "yellow", "bright_blue", "bright_magenta", "bright_cyan")
 
@@ -290,11 +290,7 @@ class TokenView(ScrollView, can_focus=True):
         index = y + int(self.scroll_offset.y)
         if not self._blocks or index >= self._total:
             if not self._blocks and y == 0:
-                ended = self.model.status in ENDED
-                hint = Text(
-                    "  no model output in this run" if ended else "  no model output yet",
-                    "dim italic",
-                )
+                hint = Text(_empty_hint(self.model.status), "dim italic")
                 return Strip(list(hint.render(self.app.console))).extend_cell_length(width)
             return Strip.blank(width)
         block_index = bisect.bisect_right(self._starts, index) - 1
@@ -387,3 +383,12 @@ class TokenView(ScrollView, can_focus=True):
     def plain_text(self) -> str:
         """All the text the pane holds (for tests and copy)."""
         return "\n\n".join(block_text(b).plain for b in self.model.blocks)
+
+
+def _empty_hint(status: RunStatus) -> str:
+    """What the pane says before any model output."""
+    if status == RunStatus.LOADING:
+        return "  loading the graph…"
+    if status == RunStatus.NOT_LOADED:
+        return "  the graph did not load: the status bar says why"
+    return "  no model output in this run" if status in ENDED else "  no model output yet"

@@ -22,6 +22,7 @@ from tui.app.view.records import (
     TokenBlock,
     ToolCallDraft,
 )
+from tui.app.view.task_index import TaskIndex
 from tui.engine.events import (
     Cancelled,
     Checkpoint,
@@ -86,6 +87,9 @@ class RunView:
     def reset(self) -> None:
         self.tasks: dict[str, TaskRow] = {}
         self.task_order: list[str] = []
+        self.task_index = TaskIndex()
+        # The timeline's order, kept while the run has no subgraph tasks (_add_task).
+        self._display: list[TaskRow] | None = []
         self.blocks: list[TokenBlock] = []
         self._block_by_key: dict[tuple[Any, ...], TokenBlock] = {}
         self._block_by_run: dict[str, TokenBlock] = {}
@@ -182,10 +186,10 @@ class RunView:
                 triggers=tuple(e.triggers),
                 run_number=self.node_runs[(e.ns, e.node)],
             )
-            self.tasks[e.task_id] = row
-            self.task_order.append(e.task_id)
+            self._add_task(row)
             if not row.sent and not row.ns:  # a Send's input is what it was sent
                 self._inputs_held.append(row)
+        self.task_index.status_set(row)
         if not e.ns and self.budget_first_step is None:
             self.budget_first_step = e.step
         self.dirty |= Part.TASKS | Part.GRAPH
@@ -197,13 +201,24 @@ class RunView:
             return  # the end of a replay (see _on_task_started): nothing new happened
         if row is None:
             row = TaskRow(e.task_id, e.node, e.step, e.ns, e.t)
-            self.tasks[e.task_id] = row
-            self.task_order.append(e.task_id)
+            self._add_task(row)
         row.status, row.finished_t, row.duration_s = e.status, e.t, e.duration_s
         row.result, row.error, row.traceback = e.result, e.error, e.traceback
+        self.task_index.status_set(row)
         if e.status == TaskStatus.ERROR:
             self.add_log(LogKind.ERROR, e.t, f"{e.node} failed: {e.error}", None, e.ns, e.traceback)
         self.dirty |= Part.TASKS | Part.GRAPH
+
+    def _add_task(self, row: TaskRow) -> None:
+        self.tasks[row.task_id] = row
+        self.task_order.append(row.task_id)
+        self.task_index.added(row)
+        if self.task_index.inner_visited:
+            # With subgraph tasks about, a new task can go under a parent, or become
+            # the parent of a row shown before it: the order is made again.
+            self._display = None
+        elif self._display is not None:
+            self._display.append(row)  # a root task goes last
 
     @_folds(Token)
     def _on_token(self, e: Token) -> None:
@@ -555,7 +570,13 @@ class RunView:
         return max(candidates, key=lambda other: other.started_t, default=None)
 
     def task_rows(self) -> list[TaskRow]:
-        """Tasks in display order: each subgraph's tasks right under their parent."""
+        """Tasks in display order: each subgraph's tasks right under their parent.
+        The list is the view's own, kept between calls (read it, do not change it)."""
+        if self._display is None:
+            self._display = self._ordered_tasks()
+        return self._display
+
+    def _ordered_tasks(self) -> list[TaskRow]:
         children: dict[str | None, list[TaskRow]] = collections.defaultdict(list)
         for task_id in self.task_order:
             row = self.tasks[task_id]
@@ -573,8 +594,8 @@ class RunView:
 
     def current_step(self) -> int | None:
         """The root step running, or that ran last: the one the timeline shows."""
-        steps = [row.step for row in self.tasks.values() if not row.ns]
-        return max(steps) if steps else self.step
+        last = self.task_index.last_step
+        return last if last is not None else self.step
 
     def step_label(self, row: TaskRow) -> str:
         """``2.1`` for step 1 of a subgraph that runs in the parent's step 2."""
@@ -606,24 +627,14 @@ class RunView:
         return parent.values if parent is not None else None
 
     def running_nodes(self) -> set[str]:
-        return {
-            row.node
-            for row in self.tasks.values()
-            if row.status == TaskStatus.RUNNING and not row.ns
-        }
+        return self.task_index.running_nodes()
 
     def stopped_next(self) -> list[str]:
         """The nodes the run goes on with, while it is stopped before them."""
         return self.next if self.status.stopped else []
 
     def run_span(self, now: float) -> tuple[float, float]:
-        if not self.task_order:
-            return (0.0, 0.0)
-        start = min(row.started_t for row in self.tasks.values())
-        end = max(
-            (row.finished_t if row.finished_t is not None else now) for row in self.tasks.values()
-        )
-        return start, max(end, start)
+        return self.task_index.span(now)
 
 
 def _union_length(spans: list[tuple[float, float]]) -> float:
