@@ -24,7 +24,7 @@ from tui.engine.events import Event, Status
 
 FRAME_S = 1 / 30
 CLOCK_S = 0.1  # the status bar's clock shows tenths of a second
-FRAME_SHARE = 0.15
+FRAME_SHARE = 0.10
 """The most of its time the app's thread spends on frames while events pour in (a
 flood's frame costs ~10 ms, mostly Textual's compositor)."""
 MAX_FRAME_DELAY_S = 0.2
