@@ -25,6 +25,8 @@ ORDER = [
     "memory",
     "big_state",
     "startup",
+    "tui_stream",
+    "tui_cpu",
 ]
 
 

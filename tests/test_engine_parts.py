@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -80,6 +81,34 @@ def test_the_checkpointer_is_the_graphs_own_else_memory_else_sqlite(tmp_path):
 
     asyncio.run(scenario())
     assert (tmp_path / "c.db").exists()
+
+
+def test_the_heartbeat_rests_while_no_run_goes_and_wakes_for_one():
+    warnings: list[float] = []
+    watching = threading.Event()
+    dog = LoopWatchdog(threshold_s=0.3, watching=watching.is_set, warn=warnings.append)
+    loop = dog.start_loop()
+    release = threading.Event()
+    try:
+        assert _within(10, lambda: not dog.beating)  # idle: no beat, no wake-ups
+        watching.set()  # a run starts
+        assert _within(10, lambda: dog.beating)
+        loop.call(release.wait, 30)  # and blocks its loop: still noticed
+        assert _within(10, lambda: bool(warnings))
+        assert warnings[0] >= 0.3
+    finally:
+        release.set()
+        dog.close()
+        loop.stop()
+
+
+def _within(seconds: float, condition) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def test_the_watchdog_warns_once_per_block_and_only_while_watching():

@@ -3,11 +3,17 @@
 Data flows one way: the session's event queue -> ``RunView.apply`` (once per frame,
 however many events arrived) -> the panes whose part of the view changed. Keys
 become method calls on the session; the session never calls the app.
+
+Frames run only while something changes: the session's events wake them, and they
+keep ticking while what is shown moves with time (a run's clock and durations, a
+recording playing). An app with nothing to show does no work at all. Which ticks do
+work, and what they show, is the ``FramePacer``'s.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import gc
 import threading
@@ -27,6 +33,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from tui.app import screens
+from tui.app.frame_pacer import FRAME_S, FramePacer
 from tui.app.loading_source import LoadingSource
 from tui.app.panes.events import EventsPane
 from tui.app.panes.graph import GraphPane
@@ -43,7 +50,7 @@ from tui.app.theme_lookup import ThemeLookup
 from tui.app.view.records import CheckpointInfo, LlmCall, LogKind, Part, TaskRow
 from tui.app.view.run_view import RunView
 from tui.app.view.search import Hit, HitKind, search
-from tui.engine.events import Interrupted, Notice, RunFailed
+from tui.engine.events import Event, Interrupted, Notice, RunFailed
 from tui.engine.no_input import NO_INPUT
 from tui.engine.session_front import SessionError
 from tui.engine.status import ENDED, STOPPED, NoticeLevel, RunStatus, TaskStatus
@@ -51,7 +58,6 @@ from tui.engine.status import ENDED, STOPPED, NoticeLevel, RunStatus, TaskStatus
 if TYPE_CHECKING:
     from tui.app.screens.search import SearchResult
 
-FRAME_S = 1 / 30
 _PLAYER_ACTIONS = frozenset({"play", "move", "move_step", "jump", "speed"})
 _RUN_ACTIONS = frozenset({"breakpoint", "rerun", "message", "run_on", "edit_fork"})
 # Keys that need the graph: while it loads (or after it failed to) they say why not.
@@ -286,6 +292,8 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         self.diff_base: CheckpointInfo | None = None
         self.search_result: SearchResult | None = None
         self._last_frame = time.monotonic()
+        self._pacer = FramePacer(time.thread_time())
+        self._frames_paused = False
         self._history_mark: tuple[int, RunStatus] | None = None
         self._loader: threading.Thread | None = None
         self._show_loading()
@@ -378,7 +386,10 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         if self.loading is None:
             self._graph_structure()
         self._refresh_panes(self.model.take_dirty() | Part.STATUS)
-        self.set_interval(FRAME_S, self._drain)
+        self._frames = self.set_interval(FRAME_S, self._drain)
+        self._app_loop = asyncio.get_running_loop()
+        if not self.source.read_only:  # a recording moves only when its player does
+            self.source.add_listener(self._wake)
         # Everything alive now (LangGraph, LangChain, Textual, the panes) lives as
         # long as the app: keep it out of full collections, which otherwise walk it
         # all and stall a frame for ~100 ms (measured in benchmarks/bench_ui_frame.py).
@@ -404,8 +415,34 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
 
     # -- the per-frame drain -------------------------------------------------------------
 
+    def _wake(self, event: Event) -> None:
+        """A session listener (on the session's thread): the first event after a
+        frame asks for the next one; the rest ride along with it."""
+        if self._pacer.wake(event):
+            with contextlib.suppress(RuntimeError):  # the app's loop is closed: nothing to show
+                self._app_loop.call_soon_threadsafe(self._kick)
+
+    def _kick(self) -> None:
+        """Run frames again (at the frame rate's next tick, or now if it has passed)."""
+        if self._frames_paused:
+            self._frames_paused = False
+            self._last_frame = time.monotonic()  # a player does not play the pause
+            self._frames.resume()
+
+    def _animating(self, batch: list[Any]) -> bool:
+        """Whether the next frame can show something new without a new event."""
+        player = self.source.player
+        return (
+            self.model.status.active  # the clock, the rate, running tasks' durations
+            or (player is not None and player.playing)
+            or len(batch) >= MAX_EVENTS_PER_FRAME  # more were waiting
+            or bool(self._pacer.held)
+        )
+
     def _drain(self) -> None:
         if not self.screen_stack:  # the frame timer can outlive the screens by a tick
+            return
+        if not self._pacer.frame_due(time.monotonic(), time.thread_time()):
             return
         player = self.source.player
         if player is not None:
@@ -428,13 +465,17 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
             if not self.source.read_only and any(isinstance(e, Interrupted) for e in batch):
                 self.call_after_refresh(self.action_answer)
         self._refresh_panes(self.model.take_dirty())
+        if not self._animating(batch):
+            self._frames_paused = True
+            self._frames.pause()
 
     def _refresh_panes(self, dirty: Part) -> None:
         now = self.source.now()
+        dirty, on_time = self._pacer.paced(dirty, time.monotonic())
         timeline = self.timeline
-        if dirty & (Part.TASKS | Part.STATUS):
+        if dirty & (Part.TASKS | Part.STATUS | Part.COUNTS):
             timeline.sync(now, set(self.source.interrupt_before))
-        else:
+        elif on_time:
             timeline.tick(now)
         if dirty & Part.TOKENS:
             self.tokens.sync()
@@ -455,7 +496,8 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
             if mark != self._history_mark:  # a new checkpoint, or the run stopped
                 self._history_mark = mark
                 self._load_history()
-        self._update_status(now)
+        if on_time or dirty & ~(Part.TOKENS | Part.COUNTS):
+            self._update_status(now)
 
     def _update_status(self, now: float) -> None:
         bar = self.status_bar
@@ -921,21 +963,27 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
 
     # -- a recording's player ----------------------------------------------------------
 
+    # Each moves the player, which no event announces: the frames show it.
+
     def action_play(self) -> None:
         if self.source.player is not None:
             self.source.player.toggle()
+            self._kick()
 
     def action_move(self, events: int) -> None:
         if self.source.player is not None:
             self.source.player.move(events)
+            self._kick()
 
     def action_move_step(self, steps: int) -> None:
         if self.source.player is not None:
             self.source.player.move_step(steps)
+            self._kick()
 
     def action_speed(self, by: int) -> None:
         if self.source.player is not None:
             self.notify(f"playing at {self.source.player.faster(by):g}×", timeout=2)
+            self._kick()
 
     def action_jump(self) -> None:
         player = self.source.player
@@ -949,6 +997,7 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         def chosen(step: int | None) -> None:
             if step is not None and player.jump_to_step(step):
                 self.notify(f"at step {step}", timeout=2)
+                self._kick()
 
         player.playing = False  # the jump lands where it was asked, not further on
 
@@ -1119,6 +1168,7 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
                 self.notify(str(exc), severity="warning")
                 return
             self.notify(f"model: {applied} from the next run (r runs again)", timeout=4)
+            self._kick()  # the status bar names the model the next run uses
 
         self.open_screen(screens.ModelPickerScreen(switcher), chosen)
 
@@ -1172,6 +1222,7 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         self.model.status = loading.status
         self.model.status_detail = loading.problem or f"importing {loading.name}"
         self.model.dirty |= Part.STATUS
+        self._kick()  # no event says so: the next frame shows it
 
     def _load_failed(self, message: str) -> None:
         loading = self.loading

@@ -15,7 +15,7 @@ from typing import Any
 from rich.text import Text
 from textual.binding import Binding
 from textual.events import Click, MouseScrollDown, MouseScrollUp
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -122,6 +122,17 @@ def _call_summary(call: LlmCall) -> str:
     return "  " + " · ".join(parts)
 
 
+def _first_difference(before: list[Strip], after: list[Strip]) -> int:
+    """The index of the first line that differs (finished lines are the same objects,
+    so runs of them compare in C, by identity)."""
+    n = min(len(before), len(after))
+    for start in range(0, n, 64):
+        end = min(n, start + 64)
+        if before[start:end] != after[start:end]:
+            return next(i for i in range(start, end) if before[i] != after[i])
+    return n
+
+
 class _Rendered:
     """One block's lines, and the incremental wrapping of its growing parts. Holds
     the block itself: keyed by id() alone, a new block could inherit a dead one's."""
@@ -167,10 +178,9 @@ class TokenView(ScrollView, can_focus=True):
         self._starts: list[int] = []
         self._blocks: list[TokenBlock] = []
         self._total = 0
+        self._synced_width = 0
 
     def on_mount(self) -> None:
-        # Textual's compositor keeps an anchored widget scrolled to the bottom as its
-        # virtual size grows, at layout time; scrolling here by hand races the layout.
         self.anchor()
 
     def text_width(self) -> int:
@@ -180,17 +190,63 @@ class TokenView(ScrollView, can_focus=True):
 
     def sync(self) -> None:
         width = self.text_width()
+        old_total, scrolled = self._total, int(self.scroll_offset.y)
+        changed = self._lay_out(width)
+        self._grow(Size(width, self._total))
+        if not self._blocks or int(self.scroll_offset.y) != scrolled:
+            self.refresh()  # the hint, or every line moved (a scroll repaints all anyway)
+        elif changed is not None:
+            # Only the first line that looks different and those below it: a frame
+            # of a stream changes the last line or two, not the pane.
+            top = max(0, changed - scrolled)
+            bottom = min(max(self._total, old_total) - scrolled, self.size.height)
+            if bottom > top:
+                self.refresh(Region(0, top, self.size.width, bottom - top))
+
+    def _lay_out(self, width: int) -> int | None:
+        """Take the model's blocks and wrap them; returns the first content line that
+        may look different than before (``None``: none does)."""
+        old_blocks, old_starts, old_total = self._blocks, self._starts, self._total
         self._blocks = list(self.model.blocks)
         # Blocks of an earlier run are gone: drop their renderings with them.
         live = {id(block) for block in self._blocks}
         self._rendered = {key: r for key, r in self._rendered.items() if key in live}
+        changed = 0 if width != self._synced_width else None
         starts, total = [], 0
-        for block in self._blocks:
+        for index, block in enumerate(self._blocks):
             starts.append(total)
-            total += len(self._block_lines(block, width)) + 1  # a blank line between blocks
-        self._starts, self._total = starts, total
-        self.virtual_size = Size(width, total)
-        self.refresh()
+            kept = self._rendered.get(id(block))
+            before = kept.strips if kept is not None and kept.block is block else []
+            lines = self._block_lines(block, width)
+            if changed is None:
+                same_place = (
+                    index < len(old_blocks)
+                    and old_blocks[index] is block
+                    and old_starts[index] == total
+                )
+                if not same_place:
+                    changed = total
+                elif lines is not before:
+                    changed = total + _first_difference(before, lines)
+            total += len(lines) + 1  # a blank line between blocks
+        if changed is None and (len(old_blocks) != len(self._blocks) or total != old_total):
+            changed = min(total, old_total)
+        self._starts, self._total, self._synced_width = starts, total, width
+        return changed
+
+    def _grow(self, size: Size) -> None:
+        """The text's new size: the scrollbar, and the scroll position while anchored,
+        follow it, without a screen layout. Setting ``virtual_size`` would lay out the
+        screen, which re-renders every pane from scratch: for each new line, in every
+        frame of a fast stream (measured in benchmarks/bench_tui_stream.py)."""
+        if size == self.virtual_size:
+            return
+        self.set_reactive(ScrollView.virtual_size, size)
+        self._scroll_update(size)  # a scrollbar that comes or goes lays out, once
+        # What Textual's compositor does for an anchored widget at layout time (a
+        # scroll_to would release the anchor).
+        if self.is_anchored and not self._anchor_released:
+            self.scroll_target_y = self.scroll_y = self.max_scroll_y
 
     def on_resize(self) -> None:
         for rendered in self._rendered.values():

@@ -21,7 +21,9 @@ class Part(enum.Flag):
     LOG = enum.auto()
     GRAPH = enum.auto()
     STORE = enum.auto()
-    ALL = STATUS | TASKS | TOKENS | STATE | LOG | GRAPH | STORE
+    COUNTS = enum.auto()
+    """Figures every token moves (a task's token count): shown at the clock's pace."""
+    ALL = STATUS | TASKS | TOKENS | STATE | LOG | GRAPH | STORE | COUNTS
 
 
 class LogKind(enum.StrEnum):

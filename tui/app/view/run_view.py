@@ -249,7 +249,7 @@ class RunView:
                 row = self.tasks.get(e.task_id or "")
                 if row is not None:
                     row.tokens += produced
-                    self.dirty |= Part.TASKS
+                    self.dirty |= Part.COUNTS
         block.waiting = False
         self._touch(block)
 

@@ -1,0 +1,96 @@
+"""Frames run only when something changes, and repaint only what changed.
+
+Counted, never timed: drains and paints over a few idle frame periods, the lines a
+one-token frame repaints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widget import Widget
+
+from tests.app_helpers import settle, wait_status, wait_until
+from tui.app.app import DebuggerApp
+from tui.app.frame_pacer import FRAME_S
+from tui.app.panes.tokens import TokenView
+from tui.app.replay import ReplaySource
+from tui.engine.events import Event, LlmStarted, RunStarted, Status, TaskStarted, Token
+from tui.engine.status import RunStatus
+
+IDLE_FRAMES = 6
+
+
+def _count_calls(monkeypatch, owner: Any, name: str) -> list[int]:
+    """A counter of calls to ``owner.name`` (a method of a class or an instance)."""
+    calls = [0]
+    original = getattr(owner, name)
+    is_class = isinstance(owner, type)
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counting if not is_class else _unbound(counting))
+    return calls
+
+
+def _unbound(function: Any) -> Any:
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return function(self, *args, **kwargs)
+
+    return method
+
+
+async def test_a_finished_run_draws_nothing_until_something_happens(open_session, monkeypatch):
+    session, _ = open_session("joke")
+    app = DebuggerApp(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_status(pilot, "done")
+        await settle(pilot)
+        await pilot.pause(FRAME_S)  # the frame after the last event: nothing left to show
+        drains = _count_calls(monkeypatch, session, "drain")
+        paints = _count_calls(monkeypatch, Widget, "render_lines")
+        await pilot.pause(IDLE_FRAMES * FRAME_S)
+        assert (drains[0], paints[0]) == (0, 0)
+
+        # The session's next event wakes the frames: a new run shows, and ends.
+        thread = session.thread_id
+        session.rerun()
+        await wait_until(pilot, lambda: app.model.thread_id not in ("", thread), what="rerun")
+        await wait_status(pilot, "done")
+        assert drains[0] > 0 and paints[0] > 0
+
+
+def _streaming(tokens: int) -> list[Event]:
+    events: list[Event] = [
+        RunStarted(graph="g", thread_id="t", input={}, stream_modes=[]),
+        Status(status=RunStatus.RUNNING),
+        TaskStarted(step=1, node="agent", task_id="a"),
+        LlmStarted(node="agent", task_id="a", run_id="r", model="m"),
+    ]
+    for i in range(tokens):
+        events.append(Token(node="agent", text=f"word{i} ", message_id="m1", task_id="a", step=1))
+    for t, event in enumerate(events):
+        event.t = t * 0.01
+    return events
+
+
+async def test_a_token_repaints_its_line_not_the_pane(monkeypatch):
+    events = _streaming(120)  # several lines of one reply, below its header
+    source = ReplaySource(events, name="stream.jsonl")
+    source.player.position = len(events) - 1  # one token still to come
+    app = DebuggerApp(source)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.model.tokens_out == 119, what="the first 119 tokens")
+        await pilot.pause(FRAME_S)
+        await pilot.pause()
+        height = app.tokens.size.height
+        lines = _count_calls(monkeypatch, TokenView, "render_line")
+        await pilot.press("full_stop")  # one event on: the last token
+        await wait_until(pilot, lambda: "word119" in app.tokens.plain_text(), what="last token")
+        await pilot.pause()
+        assert "word119" in "".join(
+            strip.text for strip in app.screen._compositor.render_strips()
+        )  # on screen, not only in the model
+        assert 0 < lines[0] <= 2 < height
