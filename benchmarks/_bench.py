@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -124,3 +125,13 @@ class Checks:
         )
         sys.stdout.flush()
         raise SystemExit(1 if failed else 0)
+
+
+def frame(app: Any) -> None:
+    """One whole frame of a ``DebuggerApp`` now, its clock ticking (the drain and the
+    panes' sync; the paint follows at the next pause). The frame pacer would skip a
+    frame sooner than the app's frame budget allows, or show the clock's figures only
+    ten times a second: these benchmarks time the frame itself, at its costliest."""
+    app._pacer.urgent = True
+    app._pacer._last_tick = float("-inf")
+    app._drain()

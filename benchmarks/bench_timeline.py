@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from _bench import Checks, header, median, parse_args, table
+from _bench import Checks, frame, header, median, parse_args, table
 from bench_ui_frame import BurstSource
 from textual.screen import Screen
 
@@ -130,7 +130,7 @@ async def measure(
             # The app's own 30 Hz drain would run between the measured frames.
             timer_.pause()
         source.push(fan_out(n))
-        app._drain()
+        frame(app)
         await pilot.pause()
         app.timeline.focus()
         app.timeline.cursor = 0
@@ -153,9 +153,9 @@ async def measure(
                             )
                         ]
                     )
-                    app._drain()
+                    frame(app)
                 elif kind == "tick":
-                    app._drain()
+                    frame(app)
                 else:
                     app.timeline.action_cursor(1)
                 work = time.thread_time() - t0

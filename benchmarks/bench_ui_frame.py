@@ -34,7 +34,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from _bench import Checks, header, median, parse_args, table
+from _bench import Checks, frame, header, median, parse_args, table
 from textual.screen import Screen
 
 from tui.app.app import DebuggerApp
@@ -207,7 +207,7 @@ async def measure(kind: str, n_tokens: int, counters: Counters) -> dict[str, Any
     app = DebuggerApp(source, autostart=False)
     async with app.run_test(size=SIZE) as pilot:
         source.push(prelude)
-        app._drain()
+        frame(app)
         await pilot.pause()
         for burst in bursts:
             t0 = time.thread_time()
@@ -219,7 +219,7 @@ async def measure(kind: str, n_tokens: int, counters: Counters) -> dict[str, Any
             counters.reset()
             source.push(burst)
             t0, w0 = time.thread_time(), time.perf_counter()
-            app._drain()
+            frame(app)
             drain_s, drain_wall = time.thread_time() - t0, time.perf_counter() - w0
             await pilot.pause()  # the paint happens here; only time inside it counts
             block = app.model.blocks[-1]
@@ -261,7 +261,7 @@ async def small_burst(
         counters.reset()
         source.push(extra)
         t0 = time.thread_time()
-        app._drain()
+        frame(app)
         elapsed = time.thread_time() - t0
         await pilot.pause()
         frames.append(elapsed + counters.paint_s)
