@@ -10,7 +10,7 @@ last ``TOKEN_FLUSH_S``, and a torn last line is skipped when read.
 
 The timer runs where the tokens come from: on the event loop of the thread that
 writes them (the engine's), as a ``call_later``; a flusher thread would take the GIL
-from the streaming thread fifty times a second, which cost a fast stream ~8% of its
+from the streaming thread fifty times a second, which cost a fast stream ~7% of its
 time. Tokens written from a thread with no running loop are flushed by a thread of
 the writer's own. A loop that blocks right after streaming (a ``time.sleep`` in
 ``async def``) flushes its last tokens when it runs again, or with the session's
