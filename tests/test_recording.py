@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 import time
 
 import pytest
@@ -93,6 +95,26 @@ def test_a_token_that_waits_is_flushed_without_another_event(tmp_path):
         while '"last"' not in path.read_text():
             assert time.monotonic() < deadline, "the token never reached the file"
             time.sleep(0.005)
+    finally:
+        writer.close()
+
+
+def test_a_token_written_on_an_event_loop_is_flushed_by_that_loop(tmp_path):
+    # The engine writes tokens from its event loop: the batch's flush is a timer on
+    # that loop, not a thread that would take the GIL from the stream.
+    path = tmp_path / "r.jsonl"
+    writer = JsonlWriter.to_path(path)
+
+    async def stream() -> None:
+        writer(Values(values={}))
+        writer(Token(node="n", text="last", message_id="m"))
+        while '"last"' not in path.read_text():
+            await asyncio.sleep(0.005)
+
+    threads = set(threading.enumerate())
+    try:
+        asyncio.run(asyncio.wait_for(stream(), timeout=30))
+        assert set(threading.enumerate()) <= threads, "a flusher thread was started"
     finally:
         writer.close()
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from langgraph.pregel import Pregel
+
+# A compiled graph's input schema never changes (a reloaded graph is a new object), and
+# pydantic takes tens of milliseconds to describe a message state: described once.
+_INPUT_SCHEMAS: weakref.WeakKeyDictionary[Pregel, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
 def graph_structure(graph: Pregel, xray: bool = False) -> dict[str, Any]:
@@ -27,11 +32,14 @@ def graph_structure(graph: Pregel, xray: bool = False) -> dict[str, Any]:
 
 
 def _input_schema(graph: Pregel) -> dict[str, Any]:
-    try:
-        schema = graph.get_input_jsonschema()
-    except Exception:
-        return {}  # a schema that cannot be described is not checked
-    return schema if isinstance(schema, dict) else {}
+    schema = _INPUT_SCHEMAS.get(graph)
+    if schema is None:
+        try:
+            described = graph.get_input_jsonschema()
+        except Exception:
+            described = {}  # a schema that cannot be described is not checked
+        schema = _INPUT_SCHEMAS[graph] = described if isinstance(described, dict) else {}
+    return schema
 
 
 def input_keys(graph: Pregel) -> list[str]:

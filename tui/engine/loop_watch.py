@@ -23,6 +23,7 @@ from tui.engine.events import (
 from tui.engine.status import NoticeLevel
 
 _ARGS_PREVIEW = 60
+_WATCHED = frozenset(kind.kind for kind in (RunStarted, Resumed, TaskStarted, LlmFinished))
 
 
 def default_recursion_limit() -> int:
@@ -52,6 +53,8 @@ class LoopWatch:
 
     def observe(self, event: Event) -> list[Notice]:
         """The notices ``event`` calls for."""
+        if event.kind not in _WATCHED:
+            return []  # a token, mostly: thousands a second
         if isinstance(event, RunStarted):
             self._tool_calls.clear()
             self._replies.clear()

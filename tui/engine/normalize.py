@@ -12,7 +12,7 @@ import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
 from langgraph.types import StreamMode
@@ -77,11 +77,12 @@ class Normalizer:
         kind = part.get("type")
         ns = tuple(part.get("ns") or ())
         data = part.get("data")
-        if not _between_steps(kind, data):
+        if kind == "messages":  # nearly every part: a streamed chunk
             self.jsonify.nodes_ran()
-        if kind == "messages":
             token = self._token(data, ns)
             return [token] if token is not None else []
+        if not _between_steps(kind, data):
+            self.jsonify.nodes_ran()
         if kind == "debug":
             return self._debug(data, ns, now) if isinstance(data, dict) else []
         if kind == "updates":
@@ -274,9 +275,11 @@ class Normalizer:
         reasoning = streams.feed("reasoning", _reasoning_of(message), last)
         content = message.content
         text = streams.feed("text", content if type(content) is str else message.text, last)
-        tool_chunks = self._indexed(message_id, _tool_call_chunks(message))
-        for chunk in tool_chunks:
-            chunk["args"] = streams.feed(("args", chunk["index"]), chunk["args"], False)
+        tool_chunks = _tool_call_chunks(message, kind is AIMessageChunk)
+        if tool_chunks:
+            self._indexed(message_id, tool_chunks)
+            for chunk in tool_chunks:
+                chunk["args"] = streams.feed(("args", chunk["index"]), chunk["args"], False)
         if last:
             tool_chunks += streams.flush_args()
             self._streams.pop((ns, message_id), None)
@@ -397,9 +400,12 @@ def _kind_of(cls: type) -> type | None:
     return _KINDS[cls]
 
 
-def _tool_call_chunks(message: AIMessage | AIMessageChunk) -> list[dict[str, Any]]:
-    if isinstance(message, AIMessageChunk):
-        if not message.tool_call_chunks:
+def _tool_call_chunks(message: AIMessage | AIMessageChunk, streamed: bool) -> list[dict[str, Any]]:
+    """``streamed``: the message is an ``AIMessageChunk`` (known from its kind: isinstance
+    on a pydantic class costs a streamed chunk more than the rest of this)."""
+    if streamed:
+        chunks = cast(AIMessageChunk, message).tool_call_chunks
+        if not chunks:
             return []
         return [
             {
@@ -408,7 +414,7 @@ def _tool_call_chunks(message: AIMessage | AIMessageChunk) -> list[dict[str, Any
                 "id": chunk.get("id"),
                 "index": chunk.get("index"),
             }
-            for chunk in message.tool_call_chunks
+            for chunk in chunks
         ]
     return [
         {"name": call["name"], "args": json.dumps(call["args"]), "id": call.get("id"), "index": i}

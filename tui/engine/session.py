@@ -597,7 +597,9 @@ class Session(SessionFront):
 
     def _events_for(self, part: Any) -> list[Event]:
         try:
-            events = self._normalizer.events_for(part, self.now())
+            # A streamed chunk (nearly every part) needs no time: the bus stamps it.
+            now = 0.0 if part.get("type") == "messages" else self.now()
+            events = self._normalizer.events_for(part, now)
         except Exception as exc:
             # A part the debugger cannot show must not fail the graph's run.
             kind = part.get("type") if isinstance(part, dict) else type(part).__name__
