@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui.engine.events import Event
 
@@ -51,7 +53,8 @@ class EventLog:
             if time.monotonic() > deadline:
                 kinds = [e.kind for e in self.events[-15:]]
                 raise AssertionError(
-                    f"timed out; last events: {kinds}; status {self.session.status}"
+                    f"timed out; last events: {kinds}; status {self.session.status}; "
+                    f"the engine loop awaits: {_awaiting(self.session)}"
                 )
             time.sleep(0.01)
 
@@ -71,3 +74,14 @@ class EventLog:
     def mark(self) -> int:
         self.pump()
         return len(self.events)
+
+
+def _awaiting(session: Any) -> str:
+    """Where each task on the session's engine loop waits (what a hung run is stuck on)."""
+    engine = getattr(session, "_engine", None)
+    if engine is None:
+        return "no engine loop"
+    out = io.StringIO()
+    for task in asyncio.all_tasks(engine.loop):
+        task.print_stack(limit=12, file=out)
+    return out.getvalue() or "nothing"
