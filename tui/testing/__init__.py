@@ -33,8 +33,9 @@ fixtures: ``tui_app``, ``tui_snapshot``, ``tui_trace``, ``tui_golden``, ``tui_ca
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tui.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from tui.testing.app import DEFAULT_SIZE, TestApp, build_app
@@ -72,51 +73,43 @@ if TYPE_CHECKING:
 # session of an environment where langgraph-tui is installed, and importing the app,
 # Textual and LangGraph up front would add seconds to every one of them.
 _WHERE = {
-    "DEFAULT_SIZE": "tui.testing.app",
-    "GAP": "tui.testing.assertions",
-    "GoldenMismatch": "tui.testing.golden",
-    "RunWatch": "tui.testing.pilot",
-    "TestApp": "tui.testing.app",
-    "ToolCall": "tui.testing.traces",
-    "Trace": "tui.testing.traces",
-    "Visit": "tui.testing.traces",
-    "answer": "tui.testing.pilot",
-    "assert_golden": "tui.testing.golden",
-    "assert_interrupted_at": "tui.testing.assertions",
-    "assert_not_visited": "tui.testing.assertions",
-    "assert_path": "tui.testing.assertions",
-    "assert_state": "tui.testing.assertions",
-    "assert_tool_called": "tui.testing.assertions",
-    "assert_tool_not_called": "tui.testing.assertions",
-    "assert_visited": "tui.testing.assertions",
-    "assert_within_budget": "tui.testing.assertions",
-    "build_app": "tui.testing.app",
-    "open_graph_session": "tui.testing.sessions",
-    "settle": "tui.testing.pilot",
-    "trace": "tui.testing.traces",
-    "until": "tui.testing.pilot",
-    "use_model": "tui.testing.sessions",
-    "wait_done": "tui.testing.pilot",
-    "wait_failed": "tui.testing.pilot",
-    "wait_interrupted": "tui.testing.pilot",
-    "wait_modal": "tui.testing.pilot",
-    "wait_node": "tui.testing.pilot",
-    "wait_paused": "tui.testing.pilot",
-    "wait_status": "tui.testing.pilot",
-    "wait_tool": "tui.testing.pilot",
-    "wait_until": "tui.testing.pilot",
+    "DEFAULT_SIZE": "app",
+    "GAP": "assertions",
+    "GoldenMismatch": "golden",
+    "RunWatch": "pilot",
+    "TestApp": "app",
+    "ToolCall": "traces",
+    "Trace": "traces",
+    "Visit": "traces",
+    "answer": "pilot",
+    "assert_golden": "golden",
+    "assert_interrupted_at": "assertions",
+    "assert_not_visited": "assertions",
+    "assert_path": "assertions",
+    "assert_state": "assertions",
+    "assert_tool_called": "assertions",
+    "assert_tool_not_called": "assertions",
+    "assert_visited": "assertions",
+    "assert_within_budget": "assertions",
+    "build_app": "app",
+    "open_graph_session": "sessions",
+    "settle": "pilot",
+    "trace": "traces",
+    "until": "pilot",
+    "use_model": "sessions",
+    "wait_done": "pilot",
+    "wait_failed": "pilot",
+    "wait_interrupted": "pilot",
+    "wait_modal": "pilot",
+    "wait_node": "pilot",
+    "wait_paused": "pilot",
+    "wait_status": "pilot",
+    "wait_tool": "pilot",
+    "wait_until": "pilot",
 }
 
 
-def __getattr__(name: str) -> Any:
-    try:
-        module = _WHERE[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_exports(__name__, _WHERE)
 
 __all__ = [
     "DEFAULT_SIZE",
