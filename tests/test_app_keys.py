@@ -315,7 +315,7 @@ async def test_every_pane_is_on_screen_at_small_and_wide_sizes(open_session, siz
     app = DebuggerApp(session)
     async with app.run_test(size=size) as pilot:
         await wait_status(pilot, "done")
-        for selector in ("#timeline", "#tokens", "#state", "#events", "StatusBar", "Footer"):
+        for selector in ("#timeline", "#tokens", "#state", "#events", "StatusBar", "#keys"):
             widget = app.query_one(selector)
             assert widget.region.width >= 20 and widget.region.height >= 1, selector
             assert widget.region.right <= size[0] and widget.region.bottom <= size[1], selector
@@ -404,23 +404,43 @@ async def test_switch_model_is_not_offered_for_graphs_with_their_own_model(open_
         assert "Switch model" not in [c.title for c in app.get_system_commands(app.screen)]
 
 
-async def test_the_footer_is_rebuilt_only_when_its_keys_change(open_session):
-    from textual.widgets._footer import FooterKey
-
-    from tui.app.panes.keys_footer import KeysFooter
+async def test_the_footer_shows_the_keys_that_apply_and_repaints_only_when_they_change(
+    open_session, monkeypatch
+):
+    from tui.app.panes.keys_bar import KeysBar
 
     session, _ = open_session("joke")
     app = DebuggerApp(session, autostart=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        footer = app.query_one(KeysFooter)
-        before = list(footer.query(FooterKey))
-        assert before
+        bar = app.query_one(KeysBar)
+        assert "Continue" in [key.description for key in bar.keys]
+        assert "c Continue" in bar.render().plain
+        repaints = []
+        monkeypatch.setattr(bar, "refresh", lambda *a, **k: repaints.append(1))
         for _ in range(5):
             app.refresh_bindings()
             await pilot.pause()
-        assert list(footer.query(FooterKey)) == before  # the very widgets: not rebuilt
+        assert repaints == []  # the same keys: nothing to draw
+        monkeypatch.undo()
         await pilot.press("c")
         await wait_status(pilot, "done")
-        shown = [key.description for key in footer.query(FooterKey)]
+        await pilot.pause()
+        shown = [key.description for key in bar.keys]
         assert "Message" in shown and "Continue" not in shown
+        assert "Continue" not in bar.render().plain
+
+
+async def test_a_click_on_a_footer_key_presses_it_and_hover_shows_its_tooltip(open_session):
+    from tui.app.panes.keys_bar import KeysBar
+
+    session, _ = open_session("joke")
+    app = DebuggerApp(session, autostart=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = app.query_one(KeysBar)
+        [span] = [span for span in bar._spans if span.shown.description == "Continue"]
+        await pilot.hover(KeysBar, offset=(span.start + 1, 0))
+        assert bar.tooltip == span.shown.tooltip
+        await pilot.click(KeysBar, offset=(span.start, 0))
+        await wait_status(pilot, "done")

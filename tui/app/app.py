@@ -38,7 +38,7 @@ from tui.app.loading_source import LoadingSource
 from tui.app.panes.events import EventsPane
 from tui.app.panes.graph import GraphPane
 from tui.app.panes.history import HistoryPane
-from tui.app.panes.keys_footer import KeysFooter
+from tui.app.panes.keys_bar import KeysBar
 from tui.app.panes.state import CopyableTree, StatePane, store_path
 from tui.app.panes.status_bar import StatusBar
 from tui.app.panes.timeline import Timeline
@@ -368,7 +368,7 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
                 yield TokenView(self.model, id="tokens", classes="pane")
                 yield EventsPane(self.model, id="events", classes="pane")
             yield GraphPane(id="graph", classes="pane")
-        yield KeysFooter(compact=True, show_command_palette=False)
+        yield KeysBar(id="keys")
 
     def on_mount(self) -> None:
         # Held once: the frame timer can outlive the widgets by a tick at shutdown,
