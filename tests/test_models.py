@@ -16,6 +16,7 @@ import pytest
 from tests.fakes.http_base import RecordedRequest, closed_port
 from tests.fakes.ollama_server import FakeOllama, _OllamaHandler
 from tests.fakes.openai_server import FakeOpenAI
+from tui.net.tls import shared_context
 from tui.providers import (
     ModelSpec,
     ModelSpecError,
@@ -165,7 +166,7 @@ def test_ollama_client_keeps_thinking_without_asking_for_it():
     assert model.model == "qwen3"
     assert model.base_url == "http://127.0.0.1:9"
     assert model.num_predict == 32
-    assert model.client_kwargs == {"timeout": 4.0}
+    assert model.client_kwargs == {"timeout": 4.0, "verify": shared_context()}
     assert model.think is None
     assert model.reasoning is True
     assert model.disable_streaming is False

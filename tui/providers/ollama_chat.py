@@ -27,6 +27,7 @@ from langchain_core.messages import AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_ollama import ChatOllama
 
+from tui.net.tls import shared_context
 from tui.providers.spec import ModelSpec, ollama_base_url
 
 OPEN_TAG = "<think>"
@@ -154,6 +155,6 @@ def build(spec: ModelSpec, options: dict[str, Any]) -> ChatOllamaThinking:
         model=spec.name,
         base_url=ollama_base_url(spec.base_url),
         num_predict=spec.max_tokens,
-        client_kwargs={"timeout": spec.timeout_s},
+        client_kwargs={"timeout": spec.timeout_s, "verify": shared_context()},
         **options,
     )

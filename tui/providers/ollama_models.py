@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from tui.net.tls import shared_context
 from tui.providers.spec import ollama_base_url
 
 
@@ -38,7 +39,7 @@ class OllamaModel:
 def list_ollama_models(base_url: str | None = None, *, timeout_s: float = 5.0) -> list[OllamaModel]:
     url = ollama_base_url(base_url)
     try:
-        response = httpx.get(f"{url}/api/tags", timeout=timeout_s)
+        response = httpx.get(f"{url}/api/tags", timeout=timeout_s, verify=shared_context())
     except httpx.ConnectError as exc:
         raise OllamaUnavailable(
             f"Ollama is not running at {url}; start it with `ollama serve`"

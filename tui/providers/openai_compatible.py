@@ -17,6 +17,7 @@ from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
+from tui.net.tls import library_of, shared_context
 from tui.providers.spec import ModelSpec, ModelSpecError
 
 _REASONING_KEYS = ("reasoning_content", "reasoning")
@@ -75,10 +76,14 @@ def build(
             )
         api_key = _NO_KEY
     extra_body = {"max_tokens": spec.max_tokens} if spec.max_tokens else None
+    # openai's own client defaults (timeouts, limits, redirects), on one shared TLS
+    # context: each client would otherwise load the CA bundle again.
+    tls = shared_context(library_of(openai.DefaultHttpxClient))
+    options = {**options, "http_client": openai.DefaultHttpxClient(verify=tls)}
     if own_async_client:
         # langchain-openai shares one async client per URL across the process; a
         # client is bound to the event loop that opened it (see registry.chat_model).
-        options = {**options, "http_async_client": openai.DefaultAsyncHttpxClient()}
+        options["http_async_client"] = openai.DefaultAsyncHttpxClient(verify=tls)
     return ChatOpenAICompatible(
         model=spec.name,
         base_url=base_url,

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from tui.net.tls import shared_context
+
 if TYPE_CHECKING:
     from langgraph_sdk.client import LangGraphClient
 
@@ -34,12 +36,15 @@ def make_client(url: str, api_key: str | None, timeout_s: float) -> LangGraphCli
     headers = {"User-Agent": f"langgraph-tui (langgraph-sdk-py/{__version__})"}
     if api_key:
         headers["x-api-key"] = api_key
+    # A proxy from the environment is for the world, not for a server on this
+    # machine (httpx does not leave loopback out of HTTP_PROXY by itself).
+    trust_env = httpx.URL(url).host not in _LOOPBACK
     http = httpx.AsyncClient(
         base_url=url,
-        # A proxy from the environment is for the world, not for a server on this
-        # machine (httpx does not leave loopback out of HTTP_PROXY by itself).
-        trust_env=httpx.URL(url).host not in _LOOPBACK,
-        transport=httpx.AsyncHTTPTransport(retries=0),
+        trust_env=trust_env,
+        transport=httpx.AsyncHTTPTransport(
+            retries=0, verify=shared_context(trust_env=trust_env), trust_env=trust_env
+        ),
         # Reads wait as long as a run streams nothing (a slow node): no read limit.
         timeout=httpx.Timeout(timeout_s, read=None),
         headers=headers,

@@ -1,0 +1,1 @@
+"""What the HTTP clients of the providers and the server connection share."""
