@@ -247,21 +247,27 @@ class ValueTree(Tree[Entry]):
                 node.expand()
                 stack.extend(node.children)
         if target is not None:
-            self.move_cursor(target, animate=False)
+            self._move_to(target)
+
+    def _move_to(self, node: TreeNode[Entry]) -> None:
+        # move_cursor goes to the node's line, which Textual numbers lazily (when it
+        # next builds the tree's lines): right after a show() every new node is on line
+        # -1, and the cursor fell to the first line. `last_line` builds them now.
+        self.last_line  # noqa: B018
+        self.move_cursor(node, animate=False)
 
     def reveal(self, path: tuple[Any, ...]) -> None:
         """Expand down to the value at ``path`` and put the cursor on it (as far as the
         shown pages reach)."""
         self._restore(self._expanded_paths() | {path[:i] for i in range(1, len(path))}, None)
-        # A node gets its line when the tree lays out, after this call.
-        self.call_after_refresh(self._cursor_to, path)
+        self._cursor_to(path)
 
     def _cursor_to(self, path: tuple[Any, ...]) -> None:
         stack = list(self.root.children)
         while stack:
             node = stack.pop()
             if node.data is not None and node.data.path == path:
-                self.move_cursor(node, animate=False)
+                self._move_to(node)
                 return
             if node.is_expanded:
                 stack.extend(node.children)
