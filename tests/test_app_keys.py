@@ -7,7 +7,7 @@ import json
 import pytest
 from textual.widgets import Input, OptionList
 
-from tests.app_helpers import wait_modal, wait_status, wait_until
+from tests.app_helpers import put_cursor_on, wait_modal, wait_status, wait_until
 from tui import providers
 from tui.app.app import DebuggerApp
 from tui.app.panes.events import EventsPane
@@ -279,7 +279,7 @@ async def test_copy_selected_state_value_as_json(open_session):
         await wait_status(pilot, "done")
         tree = app.query_one(StatePane).value_tree
         tree.focus()
-        tree.move_cursor(tree.root.children[0])
+        put_cursor_on(tree, tree.root.children[0])
         await pilot.press("y")
         assert json.loads(app.clipboard) == "ice cream"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.app_helpers import wait_modal, wait_status, wait_until
+from tests.app_helpers import put_cursor_on, wait_modal, wait_status, wait_until
 from tui.app.app import DebuggerApp
 from tui.app.panes.graph import GraphPane
 from tui.app.panes.timeline import Timeline
@@ -130,7 +130,7 @@ async def test_enter_expands_a_tree_node(open_session):
         await wait_status(pilot, "done")
         tree = app.state_pane.value_tree
         tree.focus()
-        tree.move_cursor(tree.root.children[0])
+        put_cursor_on(tree, tree.root.children[0])
         await pilot.press("enter")
         await pilot.pause()
         assert tree.root.children[0].is_expanded and len(tree.root.children[0].children) == 7

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 import pytest
 
-from tests.app_helpers import settle, wait_modal, wait_status, wait_until
+from tests.app_helpers import put_cursor_on, settle, wait_modal, wait_status, wait_until
 from tests.fakes.cli import CliResult, run_cli_here
 from tests.fakes.langgraph_server import free_port
 from tests.helpers import SAMPLES, EventLog
@@ -589,7 +589,7 @@ async def test_h_shows_the_server_threads_history(attached):
         assert [e.step for e in pane.entries] == [-1, 0, 1, 2, 3]
         labels = [str(node.label) for node in pane.root.children]
         assert "plan → research" in labels[2], labels
-        pane.move_cursor(pane.root.children[2])
+        put_cursor_on(pane, pane.root.children[2])
         state = app.query_one(StatePane)
         await wait_until(
             pilot,

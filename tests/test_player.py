@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_helpers import wait_modal, wait_until
+from tests.app_helpers import put_cursor_on, wait_modal, wait_until
 from tui.app.app import DebuggerApp
 from tui.app.panes.history import HistoryPane
 from tui.app.panes.state import StatePane
@@ -150,7 +150,7 @@ async def test_history_of_a_recording_and_its_states(recording):
         await wait_until(pilot, lambda: len(pane.entries) == 7, what="7 checkpoints")
         assert [e.step for e in pane.entries] == [-1, 0, 1, 2, 3, 4, 5]
         assert pane.entries[2].ran == ["agent"] and pane.entries[2].next == ["tools"]
-        pane.move_cursor(pane.root.children[2])
+        put_cursor_on(pane, pane.root.children[2])
         state = app.query_one(StatePane)
         await wait_until(pilot, lambda: state.shown is not None and state.shown.step == 1)
         assert len(state.shown.values["messages"]) == 2

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from textual.widgets import Label, TextArea
 
-from tests.app_helpers import settle, wait_modal, wait_status, wait_until
+from tests.app_helpers import put_cursor_on, settle, wait_modal, wait_status, wait_until
 from tests.graphs import travel
 from tui.app.app import DebuggerApp
 from tui.app.panes.history import HistoryPane
@@ -34,7 +34,7 @@ async def _history_at(pilot, app: DebuggerApp, next_node: str) -> None:
     await wait_until(pilot, lambda: len(pane.entries) >= 5, what="the history listed")
     await settle(pilot)
     index = next(i for i, e in enumerate(pane.entries) if e.on_branch and e.next == [next_node])
-    pane.move_cursor(pane.root.children[index])
+    put_cursor_on(pane, pane.root.children[index])
     state = app.query_one(StatePane)
     wanted = pane.entries[index].checkpoint_id
     await wait_until(
@@ -138,7 +138,7 @@ async def test_edit_one_value_selected_in_the_inspector(open_session):
         tree = app.query_one(StatePane).value_tree
         tree.focus()
         index = next(i for i, node in enumerate(tree.root.children) if node.data.path == ("n",))
-        tree.move_cursor(tree.root.children[index])
+        put_cursor_on(tree, tree.root.children[index])
         await pilot.pause()
         await pilot.press("E")
         await wait_modal(pilot, StateEditScreen)
