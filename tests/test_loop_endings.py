@@ -14,18 +14,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
+from langgraph.graph import END, START, StateGraph
 
+from tests.helpers import EventLog
 from tui.engine.loop_thread import LoopThread
+from tui.engine.session import Session, SessionOptions
 
 
 def _block_then_lose_the_loop(open_session: Callable[..., Any], blocking: Any) -> tuple[Any, Any]:
+    session, log = open_session(blocking, cancel_grace_s=0.1)
+    return _lose_the_loop(session, log, blocking)
+
+
+def _lose_the_loop(session: Session, log: EventLog, blocking: Any) -> tuple[Any, Any]:
     """A run whose loop a node blocks; the loop is stopped, then the run cancelled and
     given up on (as ``close`` does when it comes first), then the node lets go."""
-    session, log = open_session(blocking, cancel_grace_s=0.1)
     session.start().result(30)
     log.wait_kind("task_started", node="stuck")
     blocked, run = session._engine, session._run
@@ -70,3 +78,41 @@ def test_a_run_closed_away_from_its_loop_leaves_that_threads_loop_alone(
             task._log_destroy_pending = False  # type: ignore[attr-defined]
             with contextlib.suppress(RuntimeError):  # its cleanup finds the loop closed
                 task.get_coro().close()
+
+
+def test_another_sessions_run_goes_on_when_the_collector_finds_a_lost_run_in_its_thread(
+    blocking,
+):
+    """The symptom, end to end: the lost run is collected inside another session's run
+    (by its node, at a moment of its choosing), which used to stop that session's loop
+    for good: "run_started, status, checkpoint", then nothing."""
+    gc.disable()  # the collector runs where this test says, not at some allocation
+    try:
+        lost = Session(blocking.graph, default_input={}, options=SessionOptions(cancel_grace_s=0.1))
+        try:
+            _lose_the_loop(lost, EventLog(lost), blocking)
+        finally:
+            lost.close()
+        del lost  # nothing holds its run now but the garbage itself
+
+        async def collect(state: dict) -> dict:
+            gc.collect()
+            return {"count": 1}
+
+        builder = StateGraph(_Count)
+        builder.add_node("collect", collect)
+        builder.add_edge(START, "collect")
+        builder.add_edge("collect", END)
+        session = Session(builder.compile(), default_input={})
+        try:
+            log = EventLog(session)
+            session.start().result(30)
+            assert log.finish(timeout=30).status == "done"
+        finally:
+            session.close()
+    finally:
+        gc.enable()
+
+
+class _Count(TypedDict, total=False):
+    count: int
