@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -77,11 +77,41 @@ class EventLog:
 
 
 def _awaiting(session: Any) -> str:
-    """Where each task on the session's engine loop waits (what a hung run is stuck on)."""
+    """Where each task on the session's engine loop waits (what a hung run is stuck on):
+    its whole chain of awaits, down to the future it waits on (``Task.print_stack``
+    shows only a suspended task's outermost frame)."""
     engine = getattr(session, "_engine", None)
     if engine is None:
         return "no engine loop"
-    out = io.StringIO()
+    lines: list[str] = []
     for task in asyncio.all_tasks(engine.loop):
-        task.print_stack(limit=12, file=out)
-    return out.getvalue() or "nothing"
+        lines.append(f"task {task.get_name()}:")
+        lines.extend(f"  {line}" for line in _await_chain(task.get_coro()))
+        lines.append(f"  waits on {getattr(task, '_fut_waiter', None)!r}"[:500])
+    threads = ", ".join(t.name for t in threading.enumerate())
+    return "\n".join(lines or ["nothing"]) + f"\nthreads: {threads}"
+
+
+def _await_chain(coro: Any) -> list[str]:
+    out: list[str] = []
+    while coro is not None and len(out) < 40:
+        frame = next(
+            (
+                getattr(coro, a)
+                for a in ("cr_frame", "ag_frame", "gi_frame")
+                if getattr(coro, a, None)
+            ),
+            None,
+        )
+        if frame is not None:
+            where = frame.f_code.co_filename.rsplit("site-packages/", 1)[-1]
+            out.append(f"{where}:{frame.f_lineno} {frame.f_code.co_name}")
+        coro = next(
+            (
+                getattr(coro, a)
+                for a in ("cr_await", "ag_await", "gi_yieldfrom")
+                if getattr(coro, a, None)
+            ),
+            None,
+        )
+    return out

@@ -1,11 +1,14 @@
-"""``langgraph-tui attach`` against a real LangGraph Server (``langgraph dev``, started
-once for this module): the same events, state and exit codes as a local ``run``, and
+"""``langgraph-tui attach`` against a real LangGraph Server (``langgraph dev``, one for
+the whole run, shared by the xdist workers: other tests' threads come and go on it
+meanwhile): the same events, state and exit codes as a local ``run``, and
 the TUI attached, driven with Textual's Pilot: the same panes and keys."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
@@ -512,6 +515,8 @@ def test_a_fork_on_the_server_runs_on_from_the_edit_and_a_bad_edit_writes_nothin
     before_write = at_step(entries, 2).checkpoint_id
     threads = session.thread_ids().result(10)
     assert session.thread_id in threads
+    # What finds a scratch copy finds this thread, whose copy it would be.
+    assert holding(session.url, [session.thread_id], before_write) == [session.thread_id]
 
     for bad, why in (
         ({"nope": "x"}, "the state has no 'nope': its keys are topic, notes, report"),
@@ -540,7 +545,10 @@ def test_a_fork_on_the_server_runs_on_from_the_edit_and_a_bad_edit_writes_nothin
         "keys are topic, notes, report"
     ]
     assert len(session.history().result(10)) == len(entries)
-    assert session.thread_ids().result(10) == threads  # the scratch copies are gone
+    # Meanwhile another worker's test starts a thread of the same graph on the server.
+    with another_thread(session.url, "research_subgraph") as elsewhere:
+        assert elsewhere in session.thread_ids().result(10)
+        assert no_copies_of(session, before_write, besides=threads)  # nothing was copied either
 
     mark = log.mark()
     session.fork(before_write, {"notes": "ONLY THIS NOTE"}).result(10)
@@ -550,6 +558,7 @@ def test_a_fork_on_the_server_runs_on_from_the_edit_and_a_bad_edit_writes_nothin
     assert resumed.how == "fork" and resumed.value == {"notes": "ONLY THIS NOTE"}
     assert [e.node for e in log.events[mark:] if e.kind == "task_started"] == ["write"]
     assert finished.values["notes"] == "ONLY THIS NOTE"
+    assert no_copies_of(session, before_write, besides=threads)  # its scratch copy is gone
     after = session.history().result(10)
     edit = [e for e in after if e.source.value == "update"]
     assert len(edit) == 1 and edit[0].parent_id == before_write and edit[0].on_branch
@@ -571,6 +580,57 @@ def test_a_fork_on_the_server_runs_on_from_the_edit_and_a_bad_edit_writes_nothin
     session.switch_thread(mine).result(10)
     reopened = log.wait_kind("status", after=mark, status=RunStatus.DONE)
     assert session.thread_id == mine and reopened.detail.endswith(": it finished")
+
+
+def holding(url: str, thread_ids: list[str], checkpoint_id: str) -> list[str]:
+    """Those of ``thread_ids`` that hold ``checkpoint_id``: its own thread, and the
+    copies of it (``threads.copy`` keeps the checkpoint ids), as an edit's scratch is."""
+    import asyncio
+
+    from tui.server.connection import make_client
+
+    async def search() -> list[str]:
+        client = make_client(url, None, 10.0)
+        try:
+            found = []
+            for thread_id in thread_ids:
+                history = await client.threads.get_history(thread_id, limit=100)
+                if any(state["checkpoint"]["checkpoint_id"] == checkpoint_id for state in history):
+                    found.append(thread_id)
+            return found
+        finally:
+            await client.aclose()
+
+    return asyncio.run(search())
+
+
+@contextlib.contextmanager
+def another_thread(url: str, graph: str) -> Iterator[str]:
+    """A thread of ``graph`` started on the server by someone else (deleted after)."""
+    import asyncio
+
+    from tui.server.connection import make_client
+
+    async def call(method: str, *args, **kwargs):
+        client = make_client(url, None, 10.0)
+        try:
+            return await getattr(client.threads, method)(*args, **kwargs)
+        finally:
+            await client.aclose()
+
+    thread_id = str(asyncio.run(call("create", metadata={"graph_id": graph}))["thread_id"])
+    try:
+        yield thread_id
+    finally:
+        asyncio.run(call("delete", thread_id))
+
+
+def no_copies_of(session, checkpoint_id: str, *, besides: list[str]) -> bool:
+    """No thread of the graph but those listed ``besides`` holds ``checkpoint_id`` (a
+    copy of the session's thread, as an edit's scratch thread is). The server is shared
+    with the tests other workers run meanwhile: their new threads are not copies."""
+    new = [t for t in session.thread_ids().result(10) if t not in besides]
+    return holding(session.url, new, checkpoint_id) == []
 
 
 def at_step_values(session, checkpoint_id: str) -> dict:

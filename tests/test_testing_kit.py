@@ -34,6 +34,7 @@ from tui.testing import (
     wait_node,
     wait_paused,
     wait_tool,
+    wait_until,
 )
 from tui.testing.placeholders import stabilize
 
@@ -228,6 +229,25 @@ async def test_waits_time_out_saying_what_the_run_was_doing():
     message = str(timed_out.value)
     assert "waiting for status done; the run is interrupted (waiting for an answer)" in message
     assert "last events:" in message and "task_started review (step 2)" in message
+
+
+async def test_settle_stills_a_blinking_cursor_so_a_snapshot_does_not_catch_it_off():
+    from textual.widgets import Input
+
+    from tui.app.screens.interrupt import InterruptScreen
+    from tui.testing import settle
+
+    app = build_app(REVIEW)
+    try:
+        async with app.run_test(size=app.terminal_size) as pilot:
+            await wait_interrupted(pilot)
+            await wait_until(pilot, lambda: isinstance(app.screen, InterruptScreen))
+            box = app.screen.query_one(Input)
+            assert box.has_focus and box.cursor_blink  # it blinks, as a user sees it
+            await settle(pilot)
+            assert not box.cursor_blink
+    finally:
+        app.close_session()
 
 
 # -- golden files -----------------------------------------------------------------------

@@ -552,6 +552,7 @@ class Session(SessionFront):
         run.task = asyncio.get_running_loop().create_task(self._drive(graph, payload, run))
 
     async def _drive(self, graph: Pregel, payload: Any, run: ActiveRun) -> None:
+        loop = asyncio.get_running_loop()
         config, context = self._run_config(run)
         if run.from_checkpoint is not None:
             config["configurable"]["checkpoint_id"] = run.from_checkpoint
@@ -577,11 +578,18 @@ class Session(SessionFront):
                 ending = _Ending(RunOutcome.PAUSED)
             except asyncio.CancelledError:
                 ending = _Ending(RunOutcome.CANCELLED)
+            except GeneratorExit:
+                raise
             except BaseException as exc:
                 # KeyboardInterrupt and SystemExit from a node end this run, not the
                 # debugger (LoopThread keeps the loop going).
                 ending = _Ending(RunOutcome.FAILED, exc)
             await self._end(graph, run, ending)
+        except GeneratorExit:
+            # Closed, not run: its loop is gone and the garbage collector finalizes it,
+            # in whatever thread it runs. Nothing to report there, and no loop of that
+            # thread's to touch.
+            raise
         except BaseException as exc:
             # The ending itself failed (a cancel landing in it, a checkpointer that
             # broke): the run still ends, with what is known.
@@ -590,10 +598,10 @@ class Session(SessionFront):
             run.done.set()
             if run.generation != self._bus.generation:
                 # This loop was abandoned while blocked; now that it is free, end it
-                # (unless it is already gone: the coroutine closed at exit).
+                # (unless it is already gone). This run's own loop: never the running
+                # loop of whichever thread closes this coroutine.
                 with contextlib.suppress(RuntimeError):
-                    loop = asyncio.get_running_loop()
-                    loop.call_soon(loop.stop)
+                    loop.call_soon_threadsafe(loop.stop)
 
     def _events_for(self, part: Any) -> list[Event]:
         try:

@@ -182,12 +182,16 @@ async def answer(pilot: Pilot, value: Any, timeout: float = DEFAULT_TIMEOUT) -> 
 
 async def settle(pilot: Pilot) -> None:
     """Until everything the session emitted is folded in and handled: its queue
-    drained by the app's frame timer, and the messages that caused processed."""
+    drained by the app's frame timer, and the messages that caused processed. A
+    blinking cursor then stays shown: where it was in its blink would otherwise
+    depend on how long all that took."""
     app = _app(pilot)
     queue = cast(Any, app.source).events  # a live session's queue
     await wait_until(pilot, queue.empty, what="every event drained")
     await pilot.pause()
     await app.workers.wait_for_complete()
+    for widget in app.screen.query("Input, TextArea"):
+        cast(Any, widget).cursor_blink = False
     await pilot.pause()
 
 

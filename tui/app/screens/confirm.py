@@ -12,6 +12,7 @@ from tui.app.screens.modal import Modal
 
 
 class ConfirmScreen(Modal[bool]):
+    AUTO_FOCUS = "#no"
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
@@ -27,9 +28,6 @@ class ConfirmScreen(Modal[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Yes (y)", variant="error", id="yes")
                 yield Button("No (n)", variant="primary", id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.finish(event.button.id == "yes")

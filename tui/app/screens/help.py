@@ -30,6 +30,7 @@ PANES = [
 
 
 class HelpScreen(Modal[None]):
+    AUTO_FOCUS = "#help"  # so up/down/page/end scroll it
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
 
     def __init__(self, bindings: list[Binding]) -> None:
@@ -55,9 +56,6 @@ class HelpScreen(Modal[None]):
             yield Static(Text("\nPanes", "bold underline"))
             yield Static(panes)
             yield Static(Text("\nesc closes", "dim"))
-
-    def on_mount(self) -> None:
-        self.query_one("#help").focus()  # so up/down/page/end scroll it
 
     def action_close(self) -> None:
         self.finish(None)

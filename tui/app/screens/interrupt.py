@@ -29,6 +29,7 @@ Answers = dict[str, Any]
 class InterruptScreen(Modal[Answers | None]):
     """Dismisses with the answers by interrupt id, or ``None`` to answer later."""
 
+    AUTO_FOCUS = "#answer-0"
     BINDINGS = [
         Binding("escape", "dismiss_later", "Answer later"),
         Binding("ctrl+a", "same_for_all", "Same answer for all", show=False),
@@ -61,9 +62,6 @@ class InterruptScreen(Modal[Answers | None]):
                 hint += " · an empty box waits · ctrl+a: the same answer for all"
             yield Label(Text(hint, "dim"))
             yield Label(Text("", "red"), id="answer-error")
-
-    def on_mount(self) -> None:
-        self.query(Input).first().focus()
 
     def _boxes(self) -> list[Input]:
         return [self.query_one(f"#answer-{i}", Input) for i in range(len(self.interrupts))]

@@ -187,6 +187,7 @@ class CallTree(CopyableTree):
 
 
 class LlmCallScreen(Modal[None]):
+    AUTO_FOCUS = "#llm-call-tree"
     BINDINGS = [
         Binding("escape,q,v", "close", "Close"),
         Binding("left_square_bracket", "step(-1)", "Previous call", key_display="["),
@@ -222,7 +223,6 @@ class LlmCallScreen(Modal[None]):
         tree = self.query_one(CallTree)
         if self.reveal:
             tree.reveal(self.reveal)
-        tree.focus()
         # A call still running gets its reply when it comes (what was sent shows at once).
         self.set_interval(0.25, self._refresh_if_changed)
 

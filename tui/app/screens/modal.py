@@ -4,11 +4,16 @@ A burst of keys (``b`` Enter Enter, typed faster than a frame) can deliver a sec
 "choose" to a dialog that is already closing; dismissing it twice would pop the
 screen underneath. ``finish`` answers only while the dialog is on top and has not
 answered yet.
+
+Each dialog names the widget its keys go to as ``AUTO_FOCUS``: Textual focuses it as
+the dialog is composed, before any key can arrive. A ``focus()`` in ``on_mount`` comes
+a message later, after Textual has focused the first focusable widget (a scroll
+container, a "Yes" button): a key typed in between went there instead.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from textual.screen import ModalScreen
 
@@ -16,6 +21,8 @@ T = TypeVar("T")
 
 
 class Modal(ModalScreen[T]):
+    AUTO_FOCUS: ClassVar[str | None] = None
+    """The selector of the widget the dialog's keys go to (each dialog sets it)."""
     _answered = False
 
     def finish(self, result: T) -> None:

@@ -17,6 +17,7 @@ from tui.engine.ports import ModelChoice, ModelSwitcher, ModelSwitchError
 
 
 class ModelPickerScreen(Modal[str | None]):
+    AUTO_FOCUS = "#model-options"
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
 
     def __init__(self, switcher: ModelSwitcher) -> None:
@@ -50,7 +51,6 @@ class ModelPickerScreen(Modal[str | None]):
         return Option(text, id=choice.label)
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
         self.discover()
 
     @work(thread=True, exclusive=True)

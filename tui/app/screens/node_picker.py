@@ -15,6 +15,7 @@ from tui.app.textual_guards import GuardedOptionList
 
 
 class NodePickerScreen(Modal[str | None]):
+    AUTO_FOCUS = "#node-options"
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
 
     def __init__(self, nodes: list[str], breakpoints: set[str], title: str) -> None:

@@ -17,6 +17,7 @@ from tui.app.text.literal import literal
 
 
 class RunInputScreen(Modal[Any]):
+    AUTO_FOCUS = "Input"
     """Dismisses with the input, or the ``CANCELLED`` marker."""
 
     CANCELLED: Any = object()
@@ -41,9 +42,6 @@ class RunInputScreen(Modal[Any]):
                 placeholder="message or JSON" if self.messages else "JSON", id="run-input"
             )
             yield Label(Text(""), id="input-error")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()

@@ -48,6 +48,7 @@ def hit_text(hit: Hit) -> Text:
 
 
 class SearchScreen(Modal[SearchResult | None]):
+    AUTO_FOCUS = "#search-input"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("down", "to_list", "Hits", show=False),
@@ -70,7 +71,6 @@ class SearchScreen(Modal[SearchResult | None]):
 
     def on_mount(self) -> None:
         self._update(self.query_text)
-        self.query_one(LiteralInput).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._update(event.value)

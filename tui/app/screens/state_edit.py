@@ -27,6 +27,7 @@ INFER = "\x00infer"
 
 
 class StateEditScreen(Modal[bool]):
+    AUTO_FOCUS = "#edit-text"
     """Dismisses with ``True`` once the fork is made, ``False`` when cancelled."""
 
     BINDINGS = [
@@ -71,9 +72,6 @@ class StateEditScreen(Modal[bool]):
                 yield Button("Fork & run", variant="primary", id="fork")
                 yield Button("Cancel", id="cancel")
             yield Label(Text(""), id="edit-error", classes="answer-error")
-
-    def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "fork":

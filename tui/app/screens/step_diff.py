@@ -131,6 +131,7 @@ def diff_text(changes: list[Change]) -> Text:
 
 
 class StepDiffScreen(Modal[None]):
+    AUTO_FOCUS = "#step-diff-body"
     BINDINGS = [
         Binding("escape,q,d", "close", "Close"),
         Binding("left_square_bracket", "step(-1)", "Previous step", key_display="["),
@@ -166,7 +167,6 @@ class StepDiffScreen(Modal[None]):
 
     def on_mount(self) -> None:
         self._show()
-        self.query_one("#step-diff-body").focus()
 
     @work(exclusive=True, group="step-diff")
     async def _show(self) -> None:

@@ -14,6 +14,7 @@ from tui.app.textual_guards import GuardedOptionList
 
 
 class StepPickerScreen(Modal[int | None]):
+    AUTO_FOCUS = "#node-options"
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
 
     def __init__(self, steps: list[int], current: int | None) -> None:

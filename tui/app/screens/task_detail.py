@@ -52,6 +52,7 @@ def task_value(row: TaskRow, input: Any = None) -> dict[str, Any]:
 
 
 class TaskDetailScreen(Modal[None]):
+    AUTO_FOCUS = "#task-tree"
     BINDINGS = [
         Binding("escape,q", "close", "Close"),
         Binding("v", "inspect_call", "Inspect LLM call"),
@@ -85,7 +86,6 @@ class TaskDetailScreen(Modal[None]):
                 ("result",),
             ):
                 node.expand()
-        tree.focus()
 
     def action_inspect_call(self) -> None:
         calls = self.row.calls

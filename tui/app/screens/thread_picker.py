@@ -15,6 +15,7 @@ from tui.app.textual_guards import GuardedOptionList
 
 
 class ThreadPickerScreen(Modal[str | None]):
+    AUTO_FOCUS = "#node-options"
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
 
     def __init__(self, thread_ids: list[str], current: str) -> None:
