@@ -9,6 +9,7 @@ import dataclasses
 import io
 import itertools
 import json
+import math
 from typing import Any
 
 from hypothesis import given
@@ -69,16 +70,24 @@ def stream_parts(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[bool]]:
         {"langgraph_node": "\x1b[2Jn", "langgraph_step": True},
         None,
     ]
-    kinds = st.sampled_from([PLAIN] * len(GENERAL_KINDS) + list(GENERAL_KINDS))
-    for _ in range(draw(st.integers(1, 14))):
-        kind = draw(kinds)
-        text = draw(chunk_text)
+    # Every kind at least once, with text; then more, plain ones mostly.
+    more = st.sampled_from([PLAIN] * len(GENERAL_KINDS) + list(GENERAL_KINDS))
+    kinds = [*GENERAL_KINDS, PLAIN, *draw(st.lists(more, max_size=12))]
+    for i, kind in enumerate(draw(st.permutations(kinds))):
+        text = draw(chunk_text.filter(bool) if i <= len(GENERAL_KINDS) else chunk_text)
         message = _message(kind, text, draw(st.sampled_from(["m1", "m2", None])))
         ns = draw(st.sampled_from([(), ("sub:P",), ["sub:P", "[i]x[/i]:Q"]]))
         parts.append(
             {"type": "messages", "ns": ns, "data": (message, draw(st.sampled_from(metadatas)))}
         )
         plain.append(kind == PLAIN and text != "")
+    # And a secret split across two plain chunks of one message, somewhere.
+    cut = draw(st.integers(1, len(SECRET) - 1))
+    at = draw(st.integers(0, len(parts)))
+    for text in reversed([f"say {SECRET[:cut]}", f"{SECRET[cut:]} ok"]):
+        message = AIMessageChunk(content=text, id="m1")
+        parts.insert(at, {"type": "messages", "ns": (), "data": (message, metadatas[0])})
+        plain.insert(at, True)
     return parts, plain
 
 
@@ -112,23 +121,29 @@ def _run(
     return seen, out.getvalue(), took
 
 
-@given(stream_parts(), st.booleans())
-def test_the_fast_path_makes_the_events_and_lines_the_general_path_makes(stream, secrets):
+@given(stream_parts())
+def test_the_fast_path_makes_the_events_and_lines_the_general_path_makes(stream):
     parts, plain = stream
-    general_events, general_lines, _ = _run(parts, secrets, fast=False)
-    fast_events, fast_lines, took = _run(parts, secrets, fast=True)
-    assert took == plain, "only a plain text chunk takes the fast path"
-    assert fast_events == general_events
-    assert fast_lines == general_lines
-    assert fast_lines.splitlines() == [
-        json.dumps(event.to_dict(), ensure_ascii=True, default=repr) for event in fast_events
-    ]
-    if secrets:
-        assert SECRET not in fast_lines
+    for secrets in (False, True):
+        general_events, general_lines, _ = _run(parts, secrets, fast=False)
+        fast_events, fast_lines, took = _run(parts, secrets, fast=True)
+        assert took == plain, "only a plain text chunk takes the fast path"
+        assert fast_events == general_events
+        assert fast_lines == general_lines
+        assert fast_lines.splitlines() == [
+            json.dumps(event.to_dict(), ensure_ascii=True, default=repr) for event in fast_events
+        ]
+        assert not secrets or SECRET not in fast_lines
 
 
 optional_text = st.none() | hostile_text
 odd = st.integers() | st.booleans() | st.floats(allow_nan=True) | st.none()
+chunk_lists = st.lists(
+    st.fixed_dictionaries({"name": optional_text, "args": hostile_text, "index": odd}),
+    max_size=1,
+)
+
+
 tokens = st.builds(
     Token,
     seq=st.integers(-1, 10**12) | odd,
@@ -141,39 +156,75 @@ tokens = st.builds(
     step=st.none() | st.sampled_from([1, True, 1.0, 0, False]),
     role=hostile_text,
     reasoning=hostile_text,
-    tool_call_chunks=st.lists(
-        st.fixed_dictionaries({"name": optional_text, "args": hostile_text, "index": odd}),
-        max_size=1,
-    ),
+    tool_call_chunks=chunk_lists,
     tool_call_id=optional_text | odd,
     name=optional_text,
     last=st.booleans() | odd,
 )
 
+# A reply's token: the kind whose pieces a writer keeps.
+plain_tokens = st.builds(
+    Token,
+    seq=st.integers(0, 10**6),
+    t=st.floats(0, 1e6),
+    ns=st.lists(hostile_text, max_size=2).map(tuple),
+    node=hostile_text,
+    text=hostile_text,
+    message_id=optional_text,
+    task_id=optional_text,
+    step=st.none() | st.integers(0, 10),
+)
+
 
 @st.composite
 def token_runs(draw: st.DrawFn) -> list[Token]:
-    """Tokens that share their fields' objects with the one before (as a reply's do),
-    or have new ones, or fields equal to the last ones but of another type."""
-    run = [draw(tokens)]
-    for _ in range(draw(st.integers(0, 8))):
-        how = draw(st.sampled_from(["same", "same", "new", "renamed", "restep"]))
-        last = run[-1]
-        if how == "new":
-            run.append(draw(tokens))
-            continue
-        changes: dict[str, Any] = {
-            "seq": draw(st.integers(0, 10**6)),
-            "t": draw(st.floats(0, 1e6)),
-            "text": draw(hostile_text),
-            "tool_call_chunks": [],
-        }
-        if how == "renamed":
-            changes["node"] = "".join(str(last.node))  # equal text, another object
-        elif how == "restep":
-            changes["step"] = draw(st.sampled_from([1, True, 1.0, None]))
-        run.append(dataclasses.replace(last, **changes))
+    """For each field in turn: a reply's token, the next one (the same objects in
+    every field but seq, t and text, as a reply's tokens are), and one more with that
+    field changed: to another value, an equal one of another type, or an equal object
+    that is not the same one."""
+    run: list[Token] = []
+    for name in draw(st.permutations(VARIED)):
+        base = draw(plain_tokens)
+        run.append(base)
+        run.append(dataclasses.replace(base, **draw(stamps)))
+        value = getattr(base, name)
+        if name == "ns":
+            other = st.lists(hostile_text, max_size=2).map(tuple)
+        elif name == "tool_call_chunks":
+            other = chunk_lists | st.sampled_from([None, (), {}, ""])
+        elif name == "t":
+            other = st.sampled_from([math.inf, -math.inf, math.nan, 1, True]) | st.floats()
+        else:
+            other = st.sampled_from([1, True, 1.0, None, False, 0, "", "ai"]) | hostile_text
+        changes = draw(stamps)
+        if type(value) is str:  # or an equal string that is another object
+            other |= st.just((value + ".")[:-1])
+        changes[name] = draw(other)
+        run.append(dataclasses.replace(base, **changes))
     return run
+
+
+stamps = st.fixed_dictionaries(
+    {"seq": st.integers(0, 10**6), "t": st.floats(0, 1e6), "text": hostile_text}
+)
+
+
+VARIED = [
+    "seq",
+    "t",
+    "ns",
+    "node",
+    "text",
+    "message_id",
+    "task_id",
+    "step",
+    "role",
+    "reasoning",
+    "tool_call_chunks",
+    "tool_call_id",
+    "name",
+    "last",
+]
 
 
 @given(token_runs())
