@@ -10,7 +10,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from tui.engine.checkpointer import Checkpointer
 from tui.engine.event_bus import EventBus
-from tui.engine.events import Custom, Event, Notice
+from tui.engine.events import Custom, Event, Notice, Token
 from tui.engine.status import NoticeLevel
 from tui.engine.watchdog import LoopWatchdog
 
@@ -60,6 +60,38 @@ def test_a_failing_listener_is_removed_and_reported():
     notices = [e for e in bus.drain() if isinstance(e, Notice)]
     assert len(notices) == 1 and notices[0].level == NoticeLevel.ERROR
     assert "disk full" in notices[0].text
+
+
+def test_a_listener_that_takes_no_tokens_gets_every_other_event_in_the_one_order():
+    bus, observed = _bus()
+    everything: list[Event] = []
+    no_tokens: list[Event] = []
+    bus.add_listener(everything.append)
+    bus.add_listener(no_tokens.append, tokens=False)
+    bus.emit(Custom(data=1))
+    bus.emit_token(Token(node="n", text="a", message_id="m"), bus.generation)
+    bus.emit(Token(node="n", text="b", message_id="m", last=True))
+    bus.emit_token(Token(node="n", text="late", message_id="m"), bus.generation - 1)
+    bus.emit(Custom(data=2))
+    assert [e.seq for e in everything] == [0, 1, 2, 3]
+    assert [e.seq for e in no_tokens] == [0, 3]
+    assert [e.seq for e in observed] == [0, 3], "the owner's tracking sees no token"
+    assert [e.seq for e in bus.drain()] == [0, 1, 2, 3]
+
+
+def test_a_token_listener_that_fails_is_removed_from_every_list():
+    bus, _ = _bus()
+    told: list[Event] = []
+
+    def broken(event: Event) -> None:
+        raise OSError("pipe closed")
+
+    bus.add_listener(broken)
+    bus.add_listener(told.append, tokens=False)
+    bus.emit_token(Token(node="n", text="a", message_id="m"), bus.generation)
+    bus.emit(Custom(data=1))
+    assert bus.listeners == [told.append]
+    assert [type(e).__name__ for e in told] == ["Notice", "Custom"]
 
 
 def test_the_checkpointer_is_the_graphs_own_else_memory_else_sqlite(tmp_path):

@@ -20,7 +20,7 @@ class HeadlessSession(Protocol):
     """What a headless run needs of a session: a local ``Session`` or one attached
     to a LangGraph Server (``tui.server``)."""
 
-    def add_listener(self, listener: Any) -> None: ...
+    def add_listener(self, listener: Any, *, tokens: bool = True) -> None: ...
     def listeners_only(self) -> None: ...
     def go(self, input: Any = ...) -> Future: ...
     def answer(self, value: Any, interrupt_id: str | None = None) -> Future: ...
@@ -72,7 +72,7 @@ def run_headless(session: HeadlessSession, spec: HeadlessSpec, writer: JsonlWrit
 
     session.listeners_only()  # nothing here drains the queue: only listeners read events
     session.add_listener(writer)
-    session.add_listener(watch)
+    session.add_listener(watch, tokens=False)  # it says how the run ends, not what it streams
     try:
         if spec.from_checkpoint is not None:
             travel(session, spec).result()

@@ -14,7 +14,7 @@ import queue
 import threading
 from collections.abc import Callable
 
-from tui.engine.events import Event, Notice
+from tui.engine.events import Event, Notice, Token
 from tui.engine.redaction import Redactor, redact_event_text
 from tui.engine.status import NoticeLevel
 
@@ -30,18 +30,26 @@ class EventBus:
     ) -> None:
         self._now = now
         self._observe = observe
+        """The owner's own tracking (status, checkpoints), before any listener; not
+        called for tokens, which it has nothing to do with."""
         self._redactor = redactor or Redactor()
         self.queue: queue.SimpleQueue[Event] = queue.SimpleQueue()
         self.lock = threading.RLock()
-        self._listeners: list[Listener] = []
+        # Tuples, replaced on a change: a token hands itself to them with no copy.
+        self._listeners: tuple[Listener, ...] = ()
+        self._token_listeners: tuple[Listener, ...] = ()
         self._seq = 0
         self.generation = 0
         self.queueing = True
         """False when nobody drains the queue (``SessionFront.listeners_only``)."""
 
-    def add_listener(self, listener: Listener) -> None:
+    def add_listener(self, listener: Listener, *, tokens: bool = True) -> None:
+        """``tokens=False``: the listener has nothing to do with streamed tokens
+        (thousands a second), and is not handed them."""
         with self.lock:
-            self._listeners.append(listener)
+            self._listeners += (listener,)
+            if tokens:
+                self._token_listeners += (listener,)
 
     @property
     def listeners(self) -> list[Listener]:
@@ -65,29 +73,47 @@ class EventBus:
                 return
             self._deliver(event)
 
+    def emit_token(self, token: Token, generation: int) -> None:
+        """``emit`` of a run's streamed token (nearly every event), with the least
+        work: ``_deliver``'s, unrolled."""
+        with self.lock:
+            if generation != self.generation:
+                return
+            if self._redactor.secrets:
+                redact_event_text(token, self._redactor)
+            token.seq = self._seq
+            self._seq += 1
+            token.t = self._now()
+            if self.queueing:
+                self.queue.put(token)
+            self._hand_out(token, self._token_listeners)
+
     def _deliver(self, event: Event) -> None:
-        self._stamp(event)
+        redact_event_text(event, self._redactor)
+        event.seq = self._seq
+        self._seq += 1
+        event.t = self._now()
+        token = type(event) is Token
+        if not token:
+            self._observe(event)
+        if self.queueing:
+            self.queue.put(event)
+        self._hand_out(event, self._token_listeners if token else self._listeners)
+
+    def _hand_out(self, event: Event, listeners: tuple[Listener, ...]) -> None:
         failures: list[Exception] = []
-        for listener in list(self._listeners):
+        for listener in listeners:
             try:
                 listener(event)
             except Exception as failure:
                 # A broken consumer (closed pipe, full disk) must not take the run
                 # down with it: drop that consumer, and tell the others (the screen,
                 # a headless run's stderr) after this event.
-                self._listeners.remove(listener)
+                self._listeners = tuple(x for x in self._listeners if x is not listener)
+                self._token_listeners = tuple(x for x in self._token_listeners if x is not listener)
                 failures.append(failure)
         for broken in failures:
             self._deliver(Notice(level=NoticeLevel.ERROR, text=_failure(broken)))
-
-    def _stamp(self, event: Event) -> None:
-        redact_event_text(event, self._redactor)
-        event.seq = self._seq
-        self._seq += 1
-        event.t = self._now()
-        self._observe(event)
-        if self.queueing:
-            self.queue.put(event)
 
 
 def _failure(exc: Exception) -> str:

@@ -112,16 +112,12 @@ class LlmStatsHandler(BaseCallbackHandler):
             )
         )
 
-    def on_llm_new_token(self, token: Any, *, run_id: UUID, **kwargs: Any) -> None:
+    def on_llm_new_token(
+        self, token: Any, *, run_id: UUID, chunk: Any = None, **kwargs: Any
+    ) -> None:
+        # Runs for every streamed chunk: text (nearly every one) is output at once.
         call = self._calls.get(run_id)
-        if call is None:
-            return
-        chunk = kwargs.get("chunk")
-        message = getattr(chunk, "message", None)
-        has_output = bool(token) or bool(getattr(message, "tool_call_chunks", None))
-        if not has_output and message is not None:
-            has_output = bool(message.additional_kwargs.get("reasoning_content"))
-        if has_output:
+        if call is not None and (token or _has_output(chunk)):
             call.chunks += 1
             if call.first_token is None:
                 call.first_token = self._now()
@@ -186,6 +182,16 @@ class LlmStatsHandler(BaseCallbackHandler):
                 finish_reason=finish_reason,
             )
         )
+
+
+def _has_output(chunk: Any) -> bool:
+    """A chunk with no text still counts if it carries tool-call chunks or reasoning."""
+    message = getattr(chunk, "message", None)
+    if message is None:
+        return False
+    if getattr(message, "tool_call_chunks", None):
+        return True
+    return bool(message.additional_kwargs.get("reasoning_content"))
 
 
 def _usage(response: LLMResult) -> dict[str, int]:

@@ -8,11 +8,12 @@ the inspector never shows an ``__interrupt__`` key as if it were state.
 
 from __future__ import annotations
 
+import enum
 import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Final, Literal, cast
 
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
 from langgraph.types import StreamMode
@@ -26,6 +27,7 @@ from tui.engine.events import (
     Token,
     Update,
     Values,
+    streamed_token,
 )
 from tui.engine.jsonify import Jsonifier, format_exception, safe_str
 from tui.engine.redaction import Redactor, StreamRedactor
@@ -34,6 +36,14 @@ from tui.engine.status import TaskStatus
 STREAM_MODES: list[StreamMode] = ["messages", "updates", "values", "debug", "custom"]
 _HIDDEN_NODES = frozenset({"__start__", "__end__"})
 _NOT_NODES = frozenset({"__interrupt__", "__metadata__"})
+
+
+class _NotPlain(enum.Enum):
+    NOT_PLAIN = enum.auto()
+
+
+NOT_PLAIN: Final = _NotPlain.NOT_PLAIN
+"""``Normalizer.plain_token``: the part is not a plain text chunk (``events_for`` it)."""
 
 
 @dataclass
@@ -92,6 +102,46 @@ class Normalizer:
         if kind == "custom":
             return [Custom(ns=ns, data=self.jsonify(data))]
         return []
+
+    def plain_token(self, part: Mapping[str, Any]) -> Token | Literal[_NotPlain.NOT_PLAIN] | None:
+        """The token of a plain streamed chunk, made with the least work: nearly every
+        part of a streaming run is an ``AIMessageChunk`` whose content is text, with no
+        tool-call chunks or reasoning, that is not its message's last. Returns the same
+        event ``events_for`` makes of it, through the same redaction stream (``None``:
+        redaction holds all of its text back for now), or ``NOT_PLAIN`` for any other
+        part, before changing anything, so that ``events_for`` can make it instead."""
+        data = part.get("data")
+        if part.get("type") != "messages" or type(data) is not tuple or len(data) != 2:
+            return NOT_PLAIN
+        message, metadata = data
+        if type(message) is not AIMessageChunk:
+            return NOT_PLAIN
+        text = message.content
+        if (
+            type(text) is not str
+            or not text
+            or message.chunk_position is not None
+            or message.tool_call_chunks
+            or "reasoning_content" in message.additional_kwargs
+        ):
+            return NOT_PLAIN
+        node, task_id, step = _origin(metadata or {})
+        ns = part.get("ns") or ()
+        if type(ns) is not tuple:
+            ns = tuple(ns)
+        message_id = message.id
+        self.jsonify.nodes_ran()
+        if self.jsonify.redactor.secrets:
+            # Feeds what ``_token`` feeds for this chunk: the message's streams
+            # hold back the end of its text that could be the start of a secret.
+            streams = self._streams_of(ns, message_id, node, task_id)
+            reasoning = streams.feed("reasoning", "", False)
+            text = streams.feed("text", text, False)
+            if not (text or reasoning):
+                return None
+            return streamed_token(ns, node, message_id, task_id, step, text, reasoning)
+        # No secret known, so none ever was: no stream holds anything back.
+        return streamed_token(ns, node, message_id, task_id, step, text)
 
     def cancel_running(self, now: float) -> list[Event]:
         """Close every task still running: the run was cancelled under it."""
@@ -237,12 +287,7 @@ class Normalizer:
     def _token(self, data: Any, ns: tuple[str, ...]) -> Token | None:
         # Runs for every streamed chunk: fields are passed one by one, not as a dict.
         message, metadata = data
-        metadata = metadata or {}
-        node = str(metadata.get("langgraph_node", ""))
-        checkpoint_ns = metadata.get("langgraph_checkpoint_ns") or metadata.get("checkpoint_ns")
-        step = metadata.get("langgraph_step")
-        step = step if isinstance(step, int) else None
-        task_id = task_id_from_checkpoint_ns(checkpoint_ns)
+        node, task_id, step = _origin(metadata or {})
         message_id = message.id
         scrub = self.jsonify.scrub
         kind = _kind_of(type(message))
@@ -324,6 +369,17 @@ class Normalizer:
             elif chunk["name"]:
                 self._call_names[named] = chunk["name"]
         return chunks
+
+
+def _origin(metadata: Mapping[str, Any]) -> tuple[str, str | None, int | None]:
+    """The node, task id and step a streamed message comes from."""
+    checkpoint_ns = metadata.get("langgraph_checkpoint_ns") or metadata.get("checkpoint_ns")
+    step = metadata.get("langgraph_step")
+    return (
+        str(metadata.get("langgraph_node", "")),
+        task_id_from_checkpoint_ns(checkpoint_ns),
+        step if isinstance(step, int) else None,
+    )
 
 
 class _MessageStreams:

@@ -33,7 +33,7 @@ from typing import IO, Any
 from tui.engine.event_bus import ListenerFailed
 from tui.engine.events import Event, Token, event_from_dict
 from tui.engine.shared_json import TextCache, encode_fields
-from tui.engine.token_line import token_line
+from tui.engine.token_line import TokenLines, token_line
 
 
 def dumps(event: Event, shared: TextCache | None = None) -> str:
@@ -83,11 +83,13 @@ class JsonlWriter:
         self._stream = stream
         self._close = close
         self.name = name
-        self._lock = threading.Condition(threading.Lock())
+        self._mutex = threading.Lock()
+        self._lock = threading.Condition(self._mutex)
         self.count = 0
         self.broken: OSError | None = None
         self._told = False
         self._shared = TextCache()
+        self._token_lines = TokenLines()
         self._flushed_at = 0.0
         self._unflushed = False
         self._flusher: threading.Thread | None = None
@@ -105,14 +107,17 @@ class JsonlWriter:
         return cls(stream, close=True, name=str(path))
 
     def __call__(self, event: Event) -> None:
-        with self._lock:
-            line = dumps(event, self._shared)
-            self._shared.end_turn()
+        token = type(event) is Token
+        with self._mutex:  # the condition's own lock, entered without its wrapper
+            line = self._token_lines.line(event) if token else None  # type: ignore[arg-type]
+            if line is None:
+                line = dumps(event, self._shared)
+                self._shared.end_turn()
             if self.broken is None and not self._stream.closed:
                 try:
                     self._stream.write(line)  # a state's line is large: not copied for "\n"
                     self._stream.write("\n")
-                    if isinstance(event, Token) and self._may_wait():
+                    if token and self._may_wait():
                         self._flush_later()
                     else:
                         self._flush()

@@ -74,7 +74,7 @@ from tui.engine.llm_stats import LlmStatsHandler
 from tui.engine.loop_thread import LoopThread
 from tui.engine.loop_watch import LoopWatch, default_recursion_limit
 from tui.engine.no_input import NO_INPUT
-from tui.engine.normalize import STREAM_MODES, Normalizer
+from tui.engine.normalize import NOT_PLAIN, STREAM_MODES, Normalizer
 from tui.engine.ports import ErrorExplainer, GraphOpener, ModelSwitcher, ModelSwitchError
 from tui.engine.redaction import Redactor, secret_values_in
 from tui.engine.run_callbacks import RunCallbacks
@@ -570,6 +570,16 @@ class Session(SessionFront):
                     interrupt_after=self._after,
                 )
                 async for part in stream:
+                    try:
+                        token = self._normalizer.plain_token(part)
+                    except Exception:
+                        token = NOT_PLAIN  # the general path says what is wrong with it
+                    if token is not NOT_PLAIN:
+                        # Nearly every part: a text chunk, handed straight to the bus
+                        # (``_emit``'s loop watch has nothing to say about a token).
+                        if token is not None:
+                            self._bus.emit_token(token, run.generation)
+                        continue
                     run.track(part)
                     for event in self._events_for(part):
                         self._emit_stream_event(event, run)

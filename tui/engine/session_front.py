@@ -66,8 +66,10 @@ class SessionFront(ABC):
         ``listeners_only`` was called."""
         return self._bus.queue
 
-    def add_listener(self, listener: Listener) -> None:
-        self._bus.add_listener(listener)
+    def add_listener(self, listener: Listener, *, tokens: bool = True) -> None:
+        """``listener`` is handed every event, on the thread that emits it;
+        ``tokens=False``: every event but streamed tokens."""
+        self._bus.add_listener(listener, tokens=tokens)
 
     @property
     def listeners(self) -> list[Listener]:

@@ -42,24 +42,106 @@ def token_line(token: Token) -> str | None:
     if not _KNOWN or type(token) is not Token:
         return None
     try:
-        ns = token.ns
-        if not all(type(part) is str for part in ns):
-            return None
-        chunks = token.tool_call_chunks
-        return (
-            f'{{"seq": {_int(token.seq)}, "t": {_float(round(token.t, 6))}, "kind": "token", '
-            f'"ns": [{", ".join(map(_encode_str, ns))}], '
-            f'"node": {_str(token.node)}, "text": {_str(token.text)}, '
-            f'"message_id": {_optional_str(token.message_id)}, '
-            f'"task_id": {_optional_str(token.task_id)}, '
-            f'"step": {"null" if token.step is None else _int(token.step)}, '
-            f'"role": {_str(token.role)}, "reasoning": {_str(token.reasoning)}, '
-            f'"tool_call_chunks": {"[]" if chunks == [] else _json(chunks)}, '
-            f'"tool_call_id": {_optional_str(token.tool_call_id)}, '
-            f'"name": {_optional_str(token.name)}, "last": {_bool(token.last)}}}'
-        )
+        return _stamp(token) + _head(token) + _str(token.text) + _tail(token)
     except _NotPlain:
         return None
+
+
+_NOTHING: Any = object()
+
+
+class TokenLines:
+    """One writer's token lines. The fields around a token's text are the same for
+    every token of a reply (the same objects: the normalizer takes them from the
+    same metadata), so their text is made once and found again by the fields'
+    identity: a line is its seq, its time, its text and the two kept pieces.
+    Not locked: its writer holds its own lock around it."""
+
+    __slots__ = (
+        "_head",
+        "_last",
+        "_message_id",
+        "_name",
+        "_node",
+        "_ns",
+        "_reasoning",
+        "_role",
+        "_step",
+        "_tail",
+        "_task_id",
+        "_tool_call_id",
+    )
+
+    def __init__(self) -> None:
+        # Nothing kept yet: no token's fields are these objects.
+        self._ns = self._node = self._message_id = self._task_id = self._step = _NOTHING
+        self._role = self._reasoning = self._tool_call_id = self._name = self._last = _NOTHING
+        self._head = self._tail = ""
+
+    def line(self, token: Token) -> str | None:
+        """``token_line(token)``."""
+        chunks = token.tool_call_chunks
+        seq, t, text = token.seq, token.t, token.text
+        if not (
+            token.ns is self._ns
+            and token.node is self._node
+            and token.message_id is self._message_id
+            and token.task_id is self._task_id
+            and token.step is self._step
+            and token.role is self._role
+            and token.reasoning is self._reasoning
+            and token.tool_call_id is self._tool_call_id
+            and token.name is self._name
+            and token.last is self._last
+            and type(chunks) is list
+            and not chunks
+            and type(token) is Token
+            and type(seq) is int
+            and type(t) is float
+            and type(text) is str
+            and math.isfinite(t)
+        ):
+            return self._first(token)
+        return f'{{"seq": {seq}, "t": {round(t, 6)}, {self._head}{_encode_str(text)}{self._tail}'
+
+    def _first(self, token: Token) -> str | None:
+        """A token whose pieces are not kept: its line, and its pieces kept if they
+        can be (they hold no tool-call chunks)."""
+        line = token_line(token)
+        chunks = token.tool_call_chunks
+        if line is not None and type(chunks) is list and not chunks:
+            self._head, self._tail = _head(token), _tail(token)
+            self._ns, self._node, self._message_id = token.ns, token.node, token.message_id
+            self._task_id, self._step, self._role = token.task_id, token.step, token.role
+            self._reasoning, self._tool_call_id = token.reasoning, token.tool_call_id
+            self._name, self._last = token.name, token.last
+        return line
+
+
+def _stamp(token: Token) -> str:
+    return f'{{"seq": {_int(token.seq)}, "t": {_float(round(token.t, 6))}, '
+
+
+def _head(token: Token) -> str:
+    """What comes between the stamp and the text."""
+    ns = token.ns
+    if not all(type(part) is str for part in ns):
+        raise _NotPlain
+    return f'"kind": "token", "ns": [{", ".join(map(_encode_str, ns))}], "node": {_str(token.node)}, "text": '
+
+
+def _tail(token: Token) -> str:
+    """What comes after the text."""
+    chunks = token.tool_call_chunks
+    return (
+        f', "message_id": {_optional_str(token.message_id)}, '
+        f'"task_id": {_optional_str(token.task_id)}, '
+        f'"step": {"null" if token.step is None else _int(token.step)}, '
+        f'"role": {_str(token.role)}, "reasoning": {_str(token.reasoning)}, '
+        f'"tool_call_chunks": {"[]" if chunks == [] else _json(chunks)}, '
+        f'"tool_call_id": {_optional_str(token.tool_call_id)}, '
+        f'"name": {_optional_str(token.name)}, "last": {_bool(token.last)}}}'
+    )
 
 
 def _str(value: Any) -> str:
