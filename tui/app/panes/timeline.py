@@ -66,6 +66,11 @@ class Timeline(ScrollView, can_focus=True):
         self._frame: table.Frame | None = None
         self._version = 0
         self._label_width = 0  # the widest node label of any row (the node column's want)
+        self._shown: dict[int, Strip] = {}
+        """What each visible line was last drawn as, at ``_shown_at``."""
+        self._shown_at: tuple[int, int, int] | None = None
+        self._fresh: dict[int, Strip] = {}
+        """Lines drawn by ``_repaint`` for the paint that follows it (once each)."""
 
     # -- data in ---------------------------------------------------------------------
 
@@ -96,13 +101,33 @@ class Timeline(ScrollView, can_focus=True):
             index = next((i for i, r in enumerate(rows) if r.task_id == selected.task_id), -1)
             if index != self.cursor:
                 self.set_reactive(Timeline.cursor, index)
-        self.refresh()
+        self._repaint()
 
     def tick(self, now: float) -> None:
         if self.model.task_index.any_running:
             self.now = now
             self._frame = None
+            self._repaint()
+
+    def _repaint(self) -> None:
+        """Refresh the visible lines that now look different from what they were
+        drawn as: a tick moves the running rows' durations and bars, not the
+        finished rows nor the blank lines below the last row."""
+        at = self._view_key()
+        if at != self._shown_at:  # scrolled or resized: every line moved
+            self._fresh = {}
             self.refresh()
+            return
+        top = int(self.scroll_offset.y)
+        self._fresh = {}
+        for y in range(self.size.height):
+            strip = self._draw_line(y)
+            if self._shown.get(y) != strip:
+                self._fresh[y] = strip
+                self.refresh_line(top + y)
+
+    def _view_key(self) -> tuple[int, int, int]:
+        return int(self.scroll_offset.y), self.size.width, self.size.height
 
     @property
     def selected_row(self) -> TaskRow | None:
@@ -137,6 +162,7 @@ class Timeline(ScrollView, can_focus=True):
                 self.post_message(self.RowSelected(self.rows[index]))
 
     def watch_cursor(self, old: int, new: int) -> None:
+        self._fresh = {}  # drawn with the cursor where it was
         top = int(self.scroll_offset.y)
         if 0 <= new < len(self.rows):
             self.scroll_to(y=max(0, min(new, int(self.scroll_offset.y))), animate=False)
@@ -172,7 +198,21 @@ class Timeline(ScrollView, can_focus=True):
             )
         return self._columns, self._frame
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._fresh = {}  # drawn in the old styles
+
     def render_line(self, y: int) -> Strip:
+        at = self._view_key()
+        strip = self._fresh.pop(y, None)
+        if strip is None or at != self._shown_at:
+            strip = self._draw_line(y)
+        if at != self._shown_at:
+            self._shown, self._shown_at = {}, at
+        self._shown[y] = strip
+        return strip
+
+    def _draw_line(self, y: int) -> Strip:
         # Columns are laid out for the width less the scrollbar, shown or not, so
         # they do not jump when the rows start to overflow.
         width = max(10, self.size.width - self.styles.scrollbar_size_vertical)
