@@ -7,7 +7,7 @@ from line caches, but each still costs a pass through ``StylesCache.render`` (fi
 strip crops), for the screen, its containers and every pane under the box: a token
 that changes one line of the token pane re-rendered the whole height of four widgets
 (~1.8 ms), and a frame that also moved the status bar's clock re-rendered most of the
-screen (5-7 ms), 30 times a second while a model streams.
+screen (5-7 ms), at every frame while a model streams.
 
 ``DirtyLinesCompositor`` sends the same update (the same spans, and in them the same
 strips, front to back) but asks each widget only for the lines on which it overlaps a
