@@ -1,6 +1,5 @@
 """The main screen's compositor sends the terminal what Textual's own would, while
-asking fewer widgets for fewer lines (``tui/app/dirty_lines.py``); the status bar
-draws its line as Textual would, for less.
+asking fewer widgets for fewer lines (``tui/app/dirty_lines.py``).
 
 Compared, not timed: for generated sets of changed regions on a real screen (bordered
 panes, containers, scrollbars, the status bar), both compositors' updates must be the
@@ -18,7 +17,6 @@ from textual.geometry import Region
 from textual.widget import Widget
 
 from tests.app_helpers import wait_until
-from tests.hostile import HOSTILE_TEXTS
 from tui.app import frame_pacer
 from tui.app.app import DebuggerApp
 from tui.app.dirty_lines import DirtyLinesCompositor
@@ -126,47 +124,3 @@ async def test_a_token_asks_only_the_token_pane_for_lines(monkeypatch):
         # the screen, the containers under the pane nor the panes beside it.
         assert set(asked) <= {"tokens", "status"}, asked
         assert 0 < asked.count("tokens") <= 2, asked
-
-
-TEXTS = st.one_of(st.sampled_from(HOSTILE_TEXTS), st.text(max_size=60))
-
-
-async def test_the_status_bar_draws_what_textual_would():
-    """The bar's own line drawing (``StatusBar.render_line``, cheaper than Textual's
-    way through ``Content``) gives the same cells, colours and selection offsets."""
-    app = DebuggerApp(ReplaySource(_run(5), name="run.jsonl"))
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.model.tokens_out == 5, what="the reply")
-        app._frames.pause()  # only the fields set below
-        bar = app.status_bar
-
-        @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-        @given(
-            graph=TEXTS,
-            thread=TEXTS,
-            detail=TEXTS,
-            status=st.sampled_from(list(RunStatus)),
-            tokens=st.integers(0, 10**7),
-            rate=st.one_of(st.none(), st.floats(0, 1e5)),
-            elapsed=st.floats(0, 1e5),
-            follow=st.booleans(),
-        )
-        def same_line(**fields: Any) -> None:
-            bar.graph, bar.thread_id, bar.detail = (
-                fields["graph"],
-                fields["thread"],
-                fields["detail"],
-            )
-            bar.status, bar.tokens, bar.rate = fields["status"], fields["tokens"], fields["rate"]
-            bar.elapsed, bar.follow = fields["elapsed"], fields["follow"]
-            ours = bar.render_line(0)
-            bar._layout_cache.clear()  # Textual's way, from scratch
-            bar._dirty_regions.add(Region(0, 0, *bar.size))
-            textual = Widget.render_line(bar, 0)
-            assert ours.render(app.console) == textual.render(app.console)
-            assert [s.style and s.style.meta for s in ours] == [
-                s.style and s.style.meta for s in textual
-            ]
-
-        with app._context():
-            same_line()
