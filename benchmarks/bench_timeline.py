@@ -11,6 +11,10 @@ so they share the machine's load), median taken:
               the panes' sync) + the paint that follows
   tick        a frame while the workers run and nothing arrived: the durations and
               time bars move (``_drain()`` with an empty batch + the paint)
+
+The source's clock moves on by a tenth of a second before each of these frames, as a
+live session's does between two ticks of the status bar's clock: every running
+worker's duration changes, so the visible rows all look different.
   cursor      one row down in the focused timeline (the key's handler + the paint)
 
 A frame is CPU time of the app's thread (``time.thread_time``): the drain, called
@@ -54,6 +58,17 @@ REPAINT_TARGET_S = 0.005
 FLAT_TARGET = 1.5
 SIZE = (120, 40)
 KINDS = ("task done", "tick", "cursor")
+
+
+class TickingSource(BurstSource):
+    """``BurstSource`` whose clock moves only when told (a recording's stands still)."""
+
+    def __init__(self, prelude: list[Event]) -> None:
+        super().__init__(prelude)
+        self.clock = 1.0
+
+    def now(self) -> float:
+        return self.clock
 
 
 class Timer:
@@ -123,7 +138,7 @@ async def measure(
     n: int, repeats: int, timer: Timer, result: dict[str, list[tuple[float, float]]]
 ) -> None:
     """Add (frame, timeline part) per repeat to ``result``, per kind of frame."""
-    source = BurstSource([])
+    source = TickingSource([])
     app = DebuggerApp(source, autostart=False)
     async with app.run_test(size=SIZE) as pilot:
         for timer_ in list(app._timers):
@@ -138,6 +153,7 @@ async def measure(
         for i in range(repeats):
             for kind in KINDS:
                 await pilot.pause()  # start from an idle app
+                source.clock += 0.1
                 timer.reset()
                 t0 = time.thread_time()
                 if kind == "task done":

@@ -13,10 +13,19 @@ from textual.widget import Widget
 from tests.app_helpers import settle, wait_status, wait_until
 from tui.app.app import DebuggerApp
 from tui.app.frame_pacer import FRAME_S
+from tui.app.panes.timeline import Timeline
 from tui.app.panes.tokens import TokenView
 from tui.app.replay import ReplaySource
-from tui.engine.events import Event, LlmStarted, RunStarted, Status, TaskStarted, Token
-from tui.engine.status import RunStatus
+from tui.engine.events import (
+    Event,
+    LlmStarted,
+    RunStarted,
+    Status,
+    TaskFinished,
+    TaskStarted,
+    Token,
+)
+from tui.engine.status import RunStatus, TaskStatus
 
 IDLE_FRAMES = 6
 
@@ -94,3 +103,27 @@ async def test_a_token_repaints_its_line_not_the_pane(monkeypatch):
             strip.text for strip in app.screen._compositor.render_strips()
         )  # on screen, not only in the model
         assert 0 < lines[0] <= 2 < height
+
+
+async def test_a_tick_repaints_the_running_rows_not_the_timeline(monkeypatch):
+    events = _streaming(3)
+    events[2:2] = [
+        TaskStarted(step=0, node="plan", task_id="p", t=0.0),
+        TaskFinished(step=0, node="plan", task_id="p", status=TaskStatus.OK, duration_s=0.1),
+    ]
+    app = DebuggerApp(ReplaySource(events, name="stream.jsonl"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: len(app.timeline.rows) == 2, what="two tasks")
+        await pilot.pause(FRAME_S)
+        await pilot.pause()
+        app._frames.pause()  # only the tick below draws
+        timeline = app.timeline
+        lines = _count_calls(monkeypatch, Timeline, "_draw_line")
+        painted = _count_calls(monkeypatch, Timeline, "render_line")
+        timeline.tick(timeline.now + 1.0)  # the running task's duration and bar move
+        await pilot.pause()
+        # Every visible line is looked at once; only the running row is drawn again
+        # (the header, the finished row and the blank lines below stay).
+        assert lines[0] == timeline.size.height
+        assert painted[0] == 1
+        assert "1.0" in timeline.render_lines_for_test()[2]

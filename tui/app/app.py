@@ -33,6 +33,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from tui.app import screens
+from tui.app.dirty_lines import DirtyLinesScreen
 from tui.app.frame_pacer import FRAME_S, FramePacer
 from tui.app.loading_source import LoadingSource
 from tui.app.panes.events import EventsPane
@@ -356,6 +357,9 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         self.push_screen(screen, callback)
 
     # -- layout -----------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        return DirtyLinesScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -1247,7 +1251,13 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         self.history_pane.read_only = session.read_only
         self._new_view()
         self._graph_structure()
-        if not first:
+        if first:
+            # LangGraph, LangChain and the graph's module were imported after the app
+            # froze what it had at mount: without this, every full collection during
+            # a run walks them all again (~100 ms each, measured in
+            # benchmarks/bench_tui_cpu.py).
+            gc.freeze()
+        else:
             self.notify("graph reloaded", timeout=3)
         self._refresh_panes(self.model.take_dirty() | Part.STATUS)
         self.refresh_bindings()  # the keys that needed the graph apply now

@@ -66,6 +66,13 @@ class Timeline(ScrollView, can_focus=True):
         self._frame: table.Frame | None = None
         self._version = 0
         self._label_width = 0  # the widest node label of any row (the node column's want)
+        self._shown: dict[int, Strip] = {}
+        """What each visible line was last drawn as, at ``_shown_at``."""
+        self._shown_at: tuple[int, int, int, int] | None = None
+        self._fresh: dict[int, Strip] = {}
+        """Lines drawn by ``_repaint`` for the paint that follows it (once each)."""
+        self._header: tuple[tuple[list[tuple[table.Column, int]], int], Strip] | None = None
+        """The header line, for the columns and width it was drawn for."""
 
     # -- data in ---------------------------------------------------------------------
 
@@ -96,13 +103,44 @@ class Timeline(ScrollView, can_focus=True):
             index = next((i for i, r in enumerate(rows) if r.task_id == selected.task_id), -1)
             if index != self.cursor:
                 self.set_reactive(Timeline.cursor, index)
-        self.refresh()
+        self._repaint()
 
     def tick(self, now: float) -> None:
         if self.model.task_index.any_running:
             self.now = now
             self._frame = None
+            self._repaint()
+
+    def _repaint(self) -> None:
+        """Refresh the visible lines that now look different from what they were
+        drawn as: a tick moves the running rows' durations and bars, not the
+        finished rows nor the blank lines below the last row."""
+        at = self._view_key()
+        self._fresh = {}
+        if at != self._shown_at:  # scrolled or resized: every line moved
             self.refresh()
+            return
+        top, _, height, width = at
+        for y in range(height):
+            strip = self._draw_line(y, top, width)
+            if self._shown.get(y) != strip:
+                self._fresh[y] = strip
+        changed = sorted(self._fresh)
+        # One refresh per run of changed lines (a refresh walks up to the screen).
+        for start, stop in zip(
+            [y for y in changed if y - 1 not in self._fresh],
+            [y + 1 for y in changed if y + 1 not in self._fresh],
+            strict=True,
+        ):
+            self.refresh_lines(top + start, stop - start)
+
+    def _view_key(self) -> tuple[int, int, int, int]:
+        """(scroll offset, pane width, height, width the rows are drawn in)."""
+        width, height = self.size
+        # Columns are laid out for the width less the scrollbar, shown or not, so
+        # they do not jump when the rows start to overflow.
+        drawn = max(10, width - self.styles.scrollbar_size_vertical)
+        return int(self.scroll_offset.y), width, height, drawn
 
     @property
     def selected_row(self) -> TaskRow | None:
@@ -137,6 +175,7 @@ class Timeline(ScrollView, can_focus=True):
                 self.post_message(self.RowSelected(self.rows[index]))
 
     def watch_cursor(self, old: int, new: int) -> None:
+        self._fresh = {}  # drawn with the cursor where it was
         top = int(self.scroll_offset.y)
         if 0 <= new < len(self.rows):
             self.scroll_to(y=max(0, min(new, int(self.scroll_offset.y))), animate=False)
@@ -172,16 +211,29 @@ class Timeline(ScrollView, can_focus=True):
             )
         return self._columns, self._frame
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._fresh = {}  # drawn in the old styles
+        self._header = None
+
     def render_line(self, y: int) -> Strip:
-        # Columns are laid out for the width less the scrollbar, shown or not, so
-        # they do not jump when the rows start to overflow.
-        width = max(10, self.size.width - self.styles.scrollbar_size_vertical)
+        at = self._view_key()
+        strip = self._fresh.pop(y, None)
+        if strip is None or at != self._shown_at:
+            strip = self._draw_line(y, at[0], at[3])
+        if at != self._shown_at:
+            self._shown, self._shown_at = {}, at
+        self._shown[y] = strip
+        return strip
+
+    def _draw_line(self, y: int, top: int, width: int) -> Strip:
         columns, frame = self._layout(width)
         if y == 0:
-            return self._strip(
-                table.header(columns), width, self.get_component_rich_style("timeline--header")
-            )
-        index = y + int(self.scroll_offset.y) - 1
+            if self._header is None or self._header[0] != (columns, width):
+                style = self.get_component_rich_style("timeline--header")
+                self._header = (columns, width), self._strip(table.header(columns), width, style)
+            return self._header[1]
+        index = y + top - 1
         if index < 0:
             return Strip.blank(width)
         if index < len(self.rows):

@@ -144,6 +144,9 @@ class _Rendered:
         self.strips: list[Strip] = []
         self.reasoning = GrowingText(REASONING_STYLE)
         self.answer = GrowingText()
+        self.parts: dict[str, tuple[Text, int, list[Strip]]] = {}
+        """The small parts around the growing ones (the header, the tail) as last
+        wrapped: a streaming reply's header reads the same frame after frame."""
 
 
 class TokenView(ScrollView, can_focus=True):
@@ -267,15 +270,24 @@ class TokenView(ScrollView, can_focus=True):
             # only their last line; the small parts around them re-render whole.
             reasoning, answer = rendered.reasoning, rendered.answer
             row = self.model.tasks.get(block.task_id or "")
-            strips = self._wrap(header_text(block, row.label if row else None), width)
+            header = header_text(block, row.label if row else None)
+            strips = [*self._wrap_part(rendered, "header", header, width)]
             if block.reasoning:
                 strips += reasoning.lines(block.reasoning.strip("\n"), width, console)
             if block.text:
                 strips += answer.lines(block.text, width, console)
             tail = tail_text(block)
             if tail is not None:
-                strips += self._wrap(tail, width)
+                strips += self._wrap_part(rendered, "tail", tail, width)
         rendered.version, rendered.width, rendered.strips = block.version, width, strips
+        return strips
+
+    def _wrap_part(self, rendered: _Rendered, part: str, text: Text, width: int) -> list[Strip]:
+        kept = rendered.parts.get(part)
+        if kept is not None and kept[1] == width and kept[0] == text:
+            return kept[2]
+        strips = self._wrap(text, width)
+        rendered.parts[part] = (text, width, strips)
         return strips
 
     def _wrap(self, text: Text, width: int) -> list[Strip]:

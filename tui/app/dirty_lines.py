@@ -1,0 +1,113 @@
+"""A screen that repaints only the lines that changed, in the widgets that cover them.
+
+Textual's partial update (``Compositor.render_partial_update``) takes the box around
+every region changed in a frame and asks each widget overlapping that box for *all*
+its visible lines (``_get_renders``), then keeps the few the terminal needs. Most come
+from line caches, but each still costs a pass through ``StylesCache.render`` (filters,
+strip crops), for the screen, its containers and every pane under the box: a token
+that changes one line of the token pane re-rendered the whole height of four widgets
+(~1.8 ms), and a frame that also moved the status bar's clock re-rendered most of the
+screen (5-7 ms), at every frame while a model streams.
+
+``DirtyLinesCompositor`` sends the same update (the same spans, and in them the same
+strips, front to back) but asks each widget only for the lines on which it overlaps a
+changed region, in runs of consecutive lines, at the widget's full visible width (a
+strip must start at one of the compositor's cuts). A line of a widget it does not ask
+for stays dirty in that widget's cache until it is asked for, exactly as a line
+clipped out of view does with the stock compositor.
+
+It overrides ``render_partial_update`` and uses private parts of Textual 8's
+``Compositor`` (``_dirty_regions``, ``_regions_to_spans``, ``cuts``); without them (a
+Textual this was not written against) the stock compositor stays.
+``tests/test_dirty_lines.py`` compares the two on generated updates.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+from textual._compositor import ChopsUpdate, Compositor
+from textual.geometry import Region
+from textual.screen import Screen
+from textual.strip import Strip
+
+
+class DirtyLinesCompositor(Compositor):
+    def render_partial_update(self) -> ChopsUpdate | None:
+        update_regions = self._dirty_regions.copy()
+        self._dirty_regions.clear()
+        if not update_regions:
+            return None
+        spans = list(self._regions_to_spans(update_regions))
+        chops = self.dirty_chops(spans)
+        chop_ends = [cut_set[1:] for cut_set in self.cuts]
+        return ChopsUpdate(chops, spans, chop_ends)
+
+    def dirty_chops(self, spans: list[tuple[int, int, int]]) -> list[dict[int, Strip | None]]:
+        """Each line's strips per cut, where ``spans`` (y, x1, x2) need them: what
+        ``Compositor._render_chops`` gives there, from the same widgets, front to
+        back, but each asked only for the lines on which it is the first to cover a
+        chop that a span overlaps (a pane's container, under the pane, is not)."""
+        cuts = self.cuts
+        # Per line, the chops (by the cut they start at) that its spans overlap and
+        # no widget has filled yet.
+        wanted: dict[int, set[int]] = {}
+        for y, x1, x2 in spans:
+            if 0 <= y < len(cuts):
+                starts = wanted.setdefault(y, set())
+                starts.update(a for a, b in itertools.pairwise(cuts[y]) if a < x2 and b > x1)
+        chops: list[dict[int, Strip | None]] = [{} for _ in cuts]
+        for y in wanted:
+            chops[y] = dict.fromkeys(cuts[y][:-1])
+        for widget, (region, clip) in self.visible_widgets.items():
+            if not wanted:
+                break
+            visible = region.intersection(clip)
+            left, right = visible.x, visible.right
+            lines = [
+                y
+                for y in visible.line_range
+                if y in wanted and any(left <= start < right for start in wanted[y])
+            ]
+            for top, bottom in _runs(lines):
+                strips = widget.render_lines(
+                    Region(left - region.x, top - region.y, visible.width, bottom - top)
+                )
+                for y, strip in zip(range(top, bottom), strips, strict=False):
+                    chop_line = chops[y]
+                    line_cuts = [cut for cut in cuts[y] if left <= cut <= right]
+                    pieces = strip.divide([cut - left for cut in line_cuts[1:]])
+                    # Front to back: the first strip for a cut wins.
+                    for cut, piece in zip(line_cuts, pieces, strict=False):
+                        if chop_line.get(cut) is None:
+                            chop_line[cut] = piece
+                    wanted[y] = {start for start in wanted[y] if not left <= start < right}
+                    if not wanted[y]:
+                        del wanted[y]
+        return chops
+
+
+def _runs(lines: list[int]) -> Iterator[tuple[int, int]]:
+    """Runs of consecutive numbers in sorted ``lines``, as (first, last + 1)."""
+    if not lines:
+        return
+    start = end = lines[0]
+    for y in lines[1:]:
+        if y != end + 1:
+            yield start, end + 1
+            start = y
+        end = y
+    yield start, end + 1
+
+
+_SUPPORTED = callable(getattr(Compositor, "_regions_to_spans", None))
+
+
+class DirtyLinesScreen(Screen[None]):
+    """The app's main screen: painted by ``DirtyLinesCompositor``."""
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        if _SUPPORTED:
+            self._compositor = DirtyLinesCompositor()
