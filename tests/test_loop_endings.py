@@ -116,3 +116,16 @@ def test_another_sessions_run_goes_on_when_the_collector_finds_a_lost_run_in_its
 
 class _Count(TypedDict, total=False):
     count: int
+
+
+def test_work_given_to_a_closed_loop_is_refused_and_never_left_unawaited():
+    engine = LoopThread()
+    engine.stop()
+
+    async def work() -> None:
+        pass
+
+    coro = work()
+    with pytest.raises(RuntimeError):
+        engine.submit(coro)
+    assert coro.cr_frame is None  # closed: no "never awaited" from the collector later

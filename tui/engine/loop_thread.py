@@ -68,7 +68,11 @@ class LoopThread:
             self.loop.run_until_complete(self.loop.shutdown_asyncgens())
 
     def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return asyncio.run_coroutine_threadsafe(coro, self.loop)
+        except RuntimeError:  # the loop is closed: the coroutine will never run
+            coro.close()
+            raise
 
     def call(self, fn: Callable[..., Any], *args: Any) -> None:
         if not self.loop.is_closed():
