@@ -209,22 +209,7 @@ stamps = st.fixed_dictionaries(
 )
 
 
-VARIED = [
-    "seq",
-    "t",
-    "ns",
-    "node",
-    "text",
-    "message_id",
-    "task_id",
-    "step",
-    "role",
-    "reasoning",
-    "tool_call_chunks",
-    "tool_call_id",
-    "name",
-    "last",
-]
+VARIED = [f.name for f in dataclasses.fields(Token)]
 
 
 @given(token_runs())

@@ -125,7 +125,7 @@ class Token(Event):
     last: bool = False
 
 
-_TOKEN_SLOTS = (
+KNOWN_TOKEN_FIELDS = (
     "seq",
     "t",
     "ns",
@@ -141,7 +141,9 @@ _TOKEN_SLOTS = (
     "name",
     "last",
 )
-_TOKEN_SLOTS_KNOWN = tuple(f.name for f in dataclasses.fields(Token)) == _TOKEN_SLOTS
+"""The fields of ``Token`` that the fast makers (``streamed_token``, ``token_line``)
+know; a field added to ``Token`` since sends tokens the general way."""
+_TOKEN_SLOTS_KNOWN = tuple(f.name for f in dataclasses.fields(Token)) == KNOWN_TOKEN_FIELDS
 _new = object.__new__
 
 

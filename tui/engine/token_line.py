@@ -13,21 +13,9 @@ import json
 import math
 from typing import Any
 
-from tui.engine.events import Token, data_fields
+from tui.engine.events import KNOWN_TOKEN_FIELDS, Token, data_fields
 
-_FIELDS = (
-    "node",
-    "text",
-    "message_id",
-    "task_id",
-    "step",
-    "role",
-    "reasoning",
-    "tool_call_chunks",
-    "tool_call_id",
-    "name",
-    "last",
-)
+_FIELDS = KNOWN_TOKEN_FIELDS[3:]  # after seq, t and ns (the stamp)
 _encode_str = json.encoder.encode_basestring_ascii
 # A Token given other fields since: the general encoder writes it.
 _KNOWN = data_fields(Token) == _FIELDS
