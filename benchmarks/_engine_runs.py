@@ -10,6 +10,7 @@ state at step k holds k messages and every stream part that carries the state
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypedDict
@@ -87,11 +88,18 @@ class HeadlessSpec:
     as_node: str | None = None
 
 
-def run_headless_to(session: Session, input: Any, path: Path) -> int:
-    """A headless run as ``langgraph-tui run --headless --jsonl PATH`` makes it:
-    ``run_headless`` with a ``JsonlWriter`` on a file. Returns the exit code."""
+def timed_headless_run(session: Session, input: Any, path: Path) -> tuple[float, float]:
+    """A headless run as ``langgraph-tui run --headless --jsonl PATH`` makes it
+    (``run_headless`` with a ``JsonlWriter`` on a file), then the session closed:
+    its (wall, cpu) seconds. A run that does not exit 0 ends the benchmark."""
     writer = JsonlWriter.to_path(path)
     try:
-        return run_headless(session, HeadlessSpec(input=input, jsonl=str(path)), writer)
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        code = run_headless(session, HeadlessSpec(input=input, jsonl=str(path)), writer)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     finally:
         writer.close()
+        session.close()
+    if code != 0:
+        raise SystemExit(f"the headless run ended with exit code {code}")
+    return wall, cpu

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from _bench import Checks, header, median, parse_args, size, table
-from _engine_runs import INPUT, build_loop, recursion_limit, run_bare, run_headless_to
+from _engine_runs import INPUT, build_loop, recursion_limit, run_bare, timed_headless_run
 
 from tui.engine.session import Session, SessionOptions
 
@@ -41,14 +41,7 @@ def headless(builder, n_steps: int, folder: Path) -> tuple[float, float, int]:
         options=SessionOptions(recursion_limit=recursion_limit(n_steps)),
     )
     path = folder / "run.jsonl"
-    try:
-        cpu0, t0 = time.process_time(), time.perf_counter()
-        code = run_headless_to(session, INPUT, path)
-        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
-    finally:
-        session.close()
-    if code != 0:
-        raise SystemExit(f"the headless run ended with exit code {code}")
+    wall, cpu = timed_headless_run(session, INPUT, path)
     written = path.stat().st_size
     path.unlink()
     return wall, cpu, written
