@@ -6,11 +6,19 @@ import asyncio
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.engine.events import Event
+from tui.engine.events import (
+    Event,
+    LlmStarted,
+    RunStarted,
+    Status,
+    TaskStarted,
+    Token,
+)
+from tui.engine.status import RunStatus
 
 if TYPE_CHECKING:  # importing LangGraph costs a second: the server's keeper does not
     from tui.engine.session import Session
@@ -115,3 +123,22 @@ def _await_chain(coro: Any) -> list[str]:
             None,
         )
     return out
+
+
+def streaming_run(tokens: int, *, step: int = 1, before: Sequence[Event] = ()) -> list[Event]:
+    """A recording of a run, 10 ms an event: the events ``before``, then the task
+    ``agent`` at ``step`` streaming a reply of ``tokens`` one-word tokens, not done."""
+    events: list[Event] = [
+        RunStarted(graph="g", thread_id="t", input={}, stream_modes=[]),
+        Status(status=RunStatus.RUNNING),
+        *before,
+        TaskStarted(step=step, node="agent", task_id="a"),
+        LlmStarted(node="agent", task_id="a", run_id="r", model="m"),
+    ]
+    for i in range(tokens):
+        events.append(
+            Token(node="agent", text=f"word{i} ", message_id="m1", task_id="a", step=step)
+        )
+    for t, event in enumerate(events):
+        event.t = t * 0.01
+    return events

@@ -11,21 +11,17 @@ from typing import Any
 from textual.widget import Widget
 
 from tests.app_helpers import settle, wait_status, wait_until
+from tests.helpers import streaming_run
 from tui.app.app import DebuggerApp
 from tui.app.frame_pacer import FRAME_S
 from tui.app.panes.timeline import Timeline
 from tui.app.panes.tokens import TokenView
 from tui.app.replay import ReplaySource
 from tui.engine.events import (
-    Event,
-    LlmStarted,
-    RunStarted,
-    Status,
     TaskFinished,
     TaskStarted,
-    Token,
 )
-from tui.engine.status import RunStatus, TaskStatus
+from tui.engine.status import TaskStatus
 
 IDLE_FRAMES = 6
 
@@ -71,22 +67,8 @@ async def test_a_finished_run_draws_nothing_until_something_happens(open_session
         assert drains[0] > 0 and paints[0] > 0
 
 
-def _streaming(tokens: int) -> list[Event]:
-    events: list[Event] = [
-        RunStarted(graph="g", thread_id="t", input={}, stream_modes=[]),
-        Status(status=RunStatus.RUNNING),
-        TaskStarted(step=1, node="agent", task_id="a"),
-        LlmStarted(node="agent", task_id="a", run_id="r", model="m"),
-    ]
-    for i in range(tokens):
-        events.append(Token(node="agent", text=f"word{i} ", message_id="m1", task_id="a", step=1))
-    for t, event in enumerate(events):
-        event.t = t * 0.01
-    return events
-
-
 async def test_a_token_repaints_its_line_not_the_pane(monkeypatch):
-    events = _streaming(120)  # several lines of one reply, below its header
+    events = streaming_run(120)  # several lines of one reply, below its header
     source = ReplaySource(events, name="stream.jsonl")
     source.player.position = len(events) - 1  # one token still to come
     app = DebuggerApp(source)
@@ -106,7 +88,7 @@ async def test_a_token_repaints_its_line_not_the_pane(monkeypatch):
 
 
 async def test_a_tick_repaints_the_running_rows_not_the_timeline(monkeypatch):
-    events = _streaming(3)
+    events = streaming_run(3)
     events[2:2] = [
         TaskStarted(step=0, node="plan", task_id="p", t=0.0),
         TaskFinished(step=0, node="plan", task_id="p", status=TaskStatus.OK, duration_s=0.1),

@@ -17,6 +17,7 @@ from textual.geometry import Region
 from textual.widget import Widget
 
 from tests.app_helpers import wait_until
+from tests.helpers import streaming_run
 from tui.app import frame_pacer
 from tui.app.app import DebuggerApp
 from tui.app.dirty_lines import DirtyLinesCompositor
@@ -24,33 +25,21 @@ from tui.app.frame_pacer import FRAME_S
 from tui.app.replay import ReplaySource
 from tui.engine.events import (
     Event,
-    LlmStarted,
-    RunStarted,
-    Status,
     TaskFinished,
     TaskStarted,
-    Token,
 )
-from tui.engine.status import RunStatus, TaskStatus
+from tui.engine.status import TaskStatus
 
 SIZE = (100, 30)
 
 
 def _run(tokens: int) -> list[Event]:
     """A finished task, and one still streaming its reply."""
-    events: list[Event] = [
-        RunStarted(graph="g", thread_id="t", input={}, stream_modes=[]),
-        Status(status=RunStatus.RUNNING),
+    finished = [
         TaskStarted(step=1, node="plan", task_id="p"),
         TaskFinished(step=1, node="plan", task_id="p", status=TaskStatus.OK, duration_s=0.5),
-        TaskStarted(step=2, node="agent", task_id="a"),
-        LlmStarted(node="agent", task_id="a", run_id="r", model="m"),
     ]
-    for i in range(tokens):
-        events.append(Token(node="agent", text=f"word{i} ", message_id="m1", task_id="a", step=2))
-    for t, event in enumerate(events):
-        event.t = t * 0.01
-    return events
+    return streaming_run(tokens, step=2, before=finished)
 
 
 REGIONS = st.builds(
