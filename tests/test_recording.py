@@ -147,3 +147,27 @@ odd = st.integers() | st.booleans() | st.floats(allow_nan=True) | st.none()
 )
 def test_a_token_line_is_exactly_what_json_dumps_writes(token):
     assert dumps(token) == json.dumps(token.to_dict(), ensure_ascii=True, default=repr)
+
+
+TIME_EDGES = [
+    *(0.0, -0.0, 5e-7, 4e-7, 0.9999995, 1.0, 2.5),
+    *(5e-05, 9.99999e-05, 0.0001, 0.00010000049, 1.5e-4),  # repr's exponent below 1e-4
+    *(999999999.9999995, 1e9, 2.5e9, 123456789012.25, 1.5e16, 1e17),  # and its digits above
+]
+
+
+@pytest.mark.parametrize("t", TIME_EDGES)
+def test_a_token_time_at_an_edge_is_written_as_json_dumps_writes_it(t):
+    token = Token(seq=1, t=t, node="n", text="x", message_id=None)
+    assert dumps(token) == json.dumps(token.to_dict(), ensure_ascii=True, default=repr)
+
+
+@given(
+    st.floats(allow_nan=False, allow_infinity=False)
+    | st.floats(1e-5, 1e10)
+    | st.floats(-1e-3, 1e-3)
+    | st.sampled_from(TIME_EDGES)
+)
+def test_a_token_time_is_written_as_json_dumps_writes_it_rounded(t):
+    token = Token(seq=1, t=t, node="n", text="x", message_id=None)
+    assert dumps(token) == json.dumps(token.to_dict(), ensure_ascii=True, default=repr)

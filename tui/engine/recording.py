@@ -4,7 +4,8 @@ One event per line, flushed as it is written, so a run that is cut off (Ctrl-C, 
 crash, a killed process) leaves a file in which every complete line is valid. Only
 streamed tokens wait: those that follow a flush by less than ``TOKEN_FLUSH_S`` are
 flushed together that much later (by the next event, or a timer), since a write
-per token cost a fast model's stream a quarter of its speed. Every other event
+per token cost a fast model's stream a quarter of its speed; their lines are made
+and written together then, too. Every other event
 flushes at once, with the tokens before it; a kill loses at most the tokens of the
 last ``TOKEN_FLUSH_S``, and a torn last line is skipped when read.
 
@@ -33,13 +34,17 @@ from typing import IO, Any
 from tui.engine.event_bus import ListenerFailed
 from tui.engine.events import Event, Token, event_from_dict
 from tui.engine.shared_json import TextCache, encode_fields
+from tui.engine.state_once import StatesRead, StatesWritten
 from tui.engine.token_line import TokenLines, token_line
 
 
-def dumps(event: Event, shared: TextCache | None = None) -> str:
+def dumps(
+    event: Event, shared: TextCache | None = None, states: StatesWritten | None = None
+) -> str:
     """The event as one line of JSON. ``shared``: the text of the messages already
     written, which a growing state carries again in every step's events (see
-    ``shared_json``); the line is the same with or without it."""
+    ``shared_json``); the line is the same with or without it. ``states``: the
+    writer's memory of the states it wrote, each written once (see ``state_once``)."""
     # ensure_ascii keeps control characters escaped (\u001b), so a recording
     # printed to a terminal cannot drive it.
     if isinstance(event, Token):
@@ -47,6 +52,8 @@ def dumps(event: Event, shared: TextCache | None = None) -> str:
         if line is not None:
             return line
     data = event.to_dict()
+    if states is not None:
+        data = states.line_data(event, data)
     try:
         return encode_fields(data, shared if shared is not None else TextCache())
     except (ValueError, TypeError, RecursionError):
@@ -89,7 +96,10 @@ class JsonlWriter:
         self.broken: OSError | None = None
         self._told = False
         self._shared = TextCache()
+        self._states = StatesWritten()
         self._token_lines = TokenLines()
+        self._tokens: list[Token] = []
+        """Tokens that fit the token lines' pieces, waiting for the next flush."""
         self._flushed_at = 0.0
         self._unflushed = False
         self._flusher: threading.Thread | None = None
@@ -109,14 +119,14 @@ class JsonlWriter:
     def __call__(self, event: Event) -> None:
         token = type(event) is Token
         with self._mutex:  # the condition's own lock, entered without its wrapper
-            line = self._token_lines.line(event) if token else None  # type: ignore[arg-type]
-            if line is None:
-                line = dumps(event, self._shared)
-                self._shared.end_turn()
             if self.broken is None and not self._stream.closed:
                 try:
-                    self._stream.write(line)  # a state's line is large: not copied for "\n"
-                    self._stream.write("\n")
+                    if token and self._token_lines.fits(event):  # type: ignore[arg-type]
+                        # Nearly every token: its line is made with the others that
+                        # wait for the same flush, and written with them.
+                        self._tokens.append(event)  # type: ignore[arg-type]
+                    else:
+                        self._write(event, token)
                     if token and self._may_wait():
                         self._flush_later()
                     else:
@@ -132,6 +142,21 @@ class JsonlWriter:
                     f"writing events to {self.name} failed ({reason}): "
                     f"{self.count} events were written, the rest are not"
                 ) from self.broken
+
+    def _write(self, event: Event, token: bool) -> None:
+        """The event's line, after the tokens waiting (their line pieces may change)."""
+        self._write_tokens()
+        line = self._token_lines.line(event) if token else None  # type: ignore[arg-type]
+        if line is None:
+            line = dumps(event, self._shared, self._states)
+            self._shared.end_turn()
+        self._stream.write(line)  # a state's line is large: not copied for "\n"
+        self._stream.write("\n")
+
+    def _write_tokens(self) -> None:
+        if self._tokens:
+            tokens, self._tokens = self._tokens, []
+            self._stream.write(self._token_lines.lines(tokens))
 
     def close(self) -> None:
         with self._lock:
@@ -156,6 +181,7 @@ class JsonlWriter:
         return not self._closed and time.monotonic() - self._flushed_at < TOKEN_FLUSH_S
 
     def _flush(self) -> None:
+        self._write_tokens()
         self._stream.flush()
         self._unflushed = False
         self._flushed_at = time.monotonic()
@@ -212,6 +238,7 @@ class JsonlWriter:
         # once, and let the run (and its owner) go on.
         self.broken = exc if isinstance(exc, OSError) else OSError(str(exc))
         self._unflushed = False
+        self._tokens = []
         self._lock.notify_all()
 
 
@@ -227,12 +254,13 @@ def read_events(path: str | Path) -> Iterator[Event]:
     except OSError as exc:
         raise RecordingError(f"cannot read {path}: {exc.strerror or exc}") from exc
     lines = text.splitlines()
+    states = StatesRead()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             data: Any = json.loads(line)
-            yield event_from_dict(data)
+            yield event_from_dict(states.resolve(data) if isinstance(data, dict) else data)
         except (json.JSONDecodeError, ValueError, TypeError, RecursionError) as exc:
             if number == len(lines) and not text.endswith("\n"):
                 return

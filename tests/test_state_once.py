@@ -1,0 +1,147 @@
+"""A recording writes each state once: a checkpoint's values and a task's input that
+are the last values event's are written as a reference, and read back whole."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.hostile import hostile_text
+from tui.engine.events import Checkpoint, Event, RunFinished, TaskStarted, Update, Values
+from tui.engine.recording import JsonlWriter, RecordingError, read_events
+from tui.engine.state_once import same_json
+
+leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from([0.0, -0.0, 1.0, 1.5, float("nan"), float("inf")]),
+    hostile_text,
+)
+json_values = st.recursive(
+    leaves,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(st.sampled_from(["a", "b", "c"]), inner, max_size=3),
+    ),
+    max_leaves=10,
+)
+
+
+def _text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=True, default=repr)
+
+
+@given(json_values, json_values)
+def test_same_json_says_two_values_are_written_alike_only_when_they_are(a, b):
+    if same_json(a, b):
+        assert _text(a) == _text(b)
+    assert same_json(a, a)
+    if _text(a) == _text(copy.deepcopy(a)) and "NaN" not in _text(a):
+        assert same_json(a, copy.deepcopy(a))  # an equal copy, not the same objects
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [(1, 1.0), (1, True), (0.0, -0.0), ({"a": 1, "b": 2}, {"b": 2, "a": 1}), ([1], [1, 2])],
+)
+def test_values_that_compare_equal_but_are_written_apart_are_not_the_same(a, b):
+    assert not same_json(a, b)
+
+
+def _step_events(states: list[Any], same: list[bool]) -> list[Event]:
+    """A run's events, step by step: the values, then a checkpoint and the next task
+    carrying that state, or (``same`` false) a state of their own."""
+    events: list[Event] = []
+    for step, (state, shared) in enumerate(zip(states, same, strict=True)):
+        own = state if shared else {"other": [state]}
+        events += [
+            Values(values=state),
+            Checkpoint(step=step, checkpoint_id=f"c{step}", parent_id=None, next=["n"], values=own),
+            TaskStarted(step=step + 1, node="n", task_id=f"t{step}", input=copy.deepcopy(own)),
+            Update(node="n", update={"k": step}),
+        ]
+    events.append(RunFinished(status="done", values=states[-1] if states else None))
+    for seq, event in enumerate(events):
+        event.seq, event.t = seq, seq / 10
+    return events
+
+
+@given(st.lists(st.tuples(json_values, st.booleans()), min_size=1, max_size=5), st.booleans())
+def test_a_recording_reads_back_every_state_whole(tmp_path_factory, steps, in_subgraph):
+    states = [state for state, _ in steps]
+    events = _step_events(states, [shared for _, shared in steps])
+    if in_subgraph:
+        for event in events:
+            event.ns = ("sub:1",)
+    path = tmp_path_factory.mktemp("rec") / "r.jsonl"
+    writer = JsonlWriter.to_path(path)
+    for event in events:
+        writer(event)
+    writer.close()
+    back = list(read_events(path))
+    assert [_text(e.to_dict()) for e in back] == [_text(e.to_dict()) for e in events]
+    for line in path.read_text().splitlines():
+        data = json.loads(line)
+        if "values_from" in data or "input_from" in data:
+            assert data.get("values", data.get("input")) is None
+
+
+def test_each_state_is_written_once_per_step(tmp_path):
+    messages = [{"role": "ai", "content": f"message {i} " * 20} for i in range(30)]
+    states = [{"messages": messages[: k + 1]} for k in range(30)]
+    events = _step_events(states, [True] * 30)
+    path = tmp_path / "r.jsonl"
+    writer = JsonlWriter.to_path(path)
+    for event in events:
+        writer(event)
+    writer.close()
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    checkpoints = [d for d in lines if d["kind"] == "checkpoint"]
+    tasks = [d for d in lines if d["kind"] == "task_started"]
+    values_seqs = [d["seq"] for d in lines if d["kind"] == "values"]
+    assert [d["values_from"] for d in checkpoints] == values_seqs
+    assert [d["input_from"] for d in tasks] == values_seqs
+    assert all(d["values"] is None for d in checkpoints)
+    # The last line stays whole: it is the one a shell reads.
+    assert lines[-1]["kind"] == "run_finished" and lines[-1]["values"] == states[-1]
+    assert [e.to_dict() for e in read_events(path)] == [e.to_dict() for e in events]
+
+
+def test_a_state_of_another_namespace_is_not_referred_to(tmp_path):
+    events: list[Event] = [
+        Values(seq=0, values={"a": 1}),
+        Checkpoint(
+            seq=1,
+            ns=("sub:1",),
+            step=0,
+            checkpoint_id="c",
+            parent_id=None,
+            next=[],
+            values={"a": 1},
+        ),
+    ]
+    path = tmp_path / "r.jsonl"
+    writer = JsonlWriter.to_path(path)
+    for event in events:
+        writer(event)
+    writer.close()
+    assert "values_from" not in path.read_text()
+
+
+@pytest.mark.parametrize("ref", ["7", '"0"', "1"])
+def test_a_reference_to_no_earlier_values_event_names_its_line(tmp_path, ref):
+    path = tmp_path / "r.jsonl"
+    path.write_text(
+        '{"seq": 0, "t": 0, "kind": "values", "ns": [], "values": {"a": 1}}\n'
+        '{"seq": 1, "t": 0, "kind": "checkpoint", "ns": [], "step": 0, "checkpoint_id": "c",'
+        f' "parent_id": null, "next": [], "values": null, "values_from": {ref}}}\n'
+    )
+    with pytest.raises(RecordingError, match=r"line 2.*values_from"):
+        list(read_events(path))
