@@ -18,8 +18,9 @@ variants, as the Session always has one.
             folder (every event written as a line, as a user's run does). Timed
             until ``run_headless`` returns.
 
-Each variant runs 5 times (3 with --quick), interleaved and in rotating order, after a
-warm-up; medians are reported.
+Each variant runs 5 times (3 with --quick) after a warm-up, each time right beside a
+baseline run of its own (before it, then after it, by turns): its ratio is to that
+run. Medians are reported.
 Targets (median of paired runs): headless time / baseline time <= 1.25: a headless
 run adds at most a quarter to what LangGraph's own stream costs for the same tokens;
 and session time / baseline time <= 2.0 (the engine without the writer, drained by a
@@ -222,32 +223,40 @@ def main() -> None:
     names = ("baseline", "inline", "session", "headless")
     wall: dict[str, list[float]] = {name: [] for name in names}
     cpu: dict[str, list[float]] = {name: [] for name in names}
+    ratios: dict[str, list[float]] = {name: [] for name in names}
+    cpu_ratios: dict[str, list[float]] = {name: [] for name in names}
     counts: dict[str, collections.Counter] = {}
+
+    def run(name: str) -> tuple[float, float]:
+        gc.collect()
+        if name == "session":
+            elapsed, used, counted = run_session(builder)
+        elif name == "headless":
+            elapsed, used, counted = run_headless(builder, folder)
+        else:
+            elapsed, used, counted = run_baseline(builder, inline=name == "inline")
+        wall[name].append(elapsed)
+        cpu[name].append(used)
+        counts[name] = counted
+        return elapsed, used
+
+    variants = names[1:]
     for rep in range(reps):
-        # Rotate the order so no variant always runs right after another's teardown.
-        for name in names[rep % 4 :] + names[: rep % 4]:
-            gc.collect()
-            if name == "session":
-                elapsed, used, counted = run_session(builder)
-            elif name == "headless":
-                elapsed, used, counted = run_headless(builder, folder)
-            else:
-                elapsed, used, counted = run_baseline(builder, inline=name == "inline")
-            wall[name].append(elapsed)
-            cpu[name].append(used)
-            counts[name] = counted
+        # Each variant runs right beside a baseline run of its own (the machine's speed
+        # drifts by 10-20% over seconds), first or second by turns; the variants take
+        # turns too.
+        for variant in variants[rep % 3 :] + variants[: rep % 3]:
+            pair = ("baseline", variant) if rep % 2 == 0 else (variant, "baseline")
+            measured = dict(zip(pair, (run(pair[0]), run(pair[1])), strict=True))
+            ratios[variant].append(measured[variant][0] / measured["baseline"][0])
+            cpu_ratios[variant].append(measured[variant][1] / measured["baseline"][1])
+    ratios["baseline"] = cpu_ratios["baseline"] = [1.0]
 
     parts = sum(v for k, v in counts["baseline"].items() if not k.startswith("event:"))
     events = sum(counts["session"].values())
     tokens = counts["session"]["token"]
-    # Each run is compared with the baseline run just before it (same load), then the
-    # median of those ratios is taken: steadier than a ratio of medians on a busy box.
-    wall_ratio = {
-        n: median(w / b for w, b in zip(wall[n], wall["baseline"], strict=True)) for n in names
-    }
-    cpu_ratio = {
-        n: median(c / b for c, b in zip(cpu[n], cpu["baseline"], strict=True)) for n in names
-    }
+    wall_ratio = {n: median(ratios[n]) for n in names}
+    cpu_ratio = {n: median(cpu_ratios[n]) for n in names}
     rows = [
         (
             "variant",
