@@ -94,7 +94,7 @@ class TokenLines:
         """``token_line(token)``; a token that does not fit has its pieces kept."""
         if not self.fits(token):
             return self._first(token)
-        return f'{{"seq": {token.seq}, "t": {_time_text(token.t)}, {self._head}{_encode_str(token.text)}{self._tail}'
+        return self.lines([token])[:-1]
 
     def lines(self, tokens: list[Token]) -> str:
         """The lines of tokens that each ``fits``, each ending in a newline: written
