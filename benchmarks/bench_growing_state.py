@@ -7,10 +7,11 @@ message to the state's message list (200 with --quick).
             checkpointer serializes the whole message list), so it is not linear.
   headless  ``langgraph-tui run --headless --jsonl FILE`` in process: a ``Session``
             on the same graph, ``run_headless`` with a ``JsonlWriter`` on a file in a
-            temporary folder, timed until it returns. Every step's ``values``,
-            ``checkpoint`` and next ``task_started`` carry the whole state in the JSONL.
+            temporary folder, timed until it returns. Every step's ``values``
+            carries the whole state in the JSONL (its ``checkpoint`` and the next
+            ``task_started`` refer to it: ``tui/engine/state_once.py``).
 
-Paired runs (3; 2 with --quick), in alternating order after a warm-up; each headless
+Paired runs (5; 2 with --quick), in alternating order after a warm-up; each headless
 run is divided by the bare run paired with it, and the median ratio is the figure
 (wall time; CPU time of the process is printed too).
 
@@ -55,7 +56,8 @@ def bare(builder, n_steps: int) -> tuple[float, float, int]:
 
 def main() -> None:
     args = parse_args(__doc__)
-    n_steps, pairs = (200, 2) if args.quick else (1_000, 3)
+    # Five pairs: on this machine one pair's ratio swings between 1.1x and 1.45x.
+    n_steps, pairs = (200, 2) if args.quick else (1_000, 5)
     header(f"growing state: {n_steps:,} supersteps, {pairs} paired runs", args.quick)
     builder = build_loop(n_steps)
     with tempfile.TemporaryDirectory(prefix="bench-growing-") as tmp:
