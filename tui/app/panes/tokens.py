@@ -19,8 +19,10 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
+from tui.app.kept_lines import KeptLinesStylesCache, KeptRowsScrollBar
 from tui.app.text.growing_text import GrowingText
 from tui.app.text.literal import literal, one_line
 from tui.app.view.records import LlmCall, TokenBlock
@@ -182,9 +184,25 @@ class TokenView(ScrollView, can_focus=True):
         self._blocks: list[TokenBlock] = []
         self._total = 0
         self._synced_width = 0
+        # A scroll moves every line: each comes back as drawn, not styled again.
+        self._styles_cache = KeptLinesStylesCache()
+        self._blank = Strip.blank(0)
+        self._painting: tuple[int, int, int] | None = None
 
     def on_mount(self) -> None:
         self.anchor()
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's own, but drawn from kept rows: it moves at every new line."""
+        if self._vertical_scrollbar is None:
+            bar = KeptRowsScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self._vertical_scrollbar = bar
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     def text_width(self) -> int:
         """The wrap width, whether or not the scrollbar shows right now: a width that
@@ -297,21 +315,40 @@ class TokenView(ScrollView, can_focus=True):
             for line in text.wrap(console, width)
         ]
 
+    def _view(self) -> tuple[int, int, int]:
+        """(pane width, scroll offset, wrap width)."""
+        return self.size.width, int(self.scroll_offset.y), self.text_width()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The view once per paint, not per line: a widget's size and scroll offset
+        # each walk up to the screen (~20 us a line, the most of a kept line's cost).
+        self._painting = self._view()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._painting = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        index = y + int(self.scroll_offset.y)
+        width, top, text_width = self._painting or self._view()
+        index = y + top
         if not self._blocks or index >= self._total:
             if not self._blocks and y == 0:
                 hint = Text(_empty_hint(self.model.status), "dim italic")
                 return Strip(list(hint.render(self.app.console))).extend_cell_length(width)
-            return Strip.blank(width)
+            return self._blank_line(width)
         block_index = bisect.bisect_right(self._starts, index) - 1
         block = self._blocks[block_index]
-        lines = self._block_lines(block, self.text_width())
+        lines = self._block_lines(block, text_width)
         offset = index - self._starts[block_index]
         if offset >= len(lines):
-            return Strip.blank(width)
+            return self._blank_line(width)
         return lines[offset].crop(0, width)
+
+    def _blank_line(self, width: int) -> Strip:
+        """The same blank strip for a width (a scroll then finds it styled)."""
+        if self._blank.cell_length != width:
+            self._blank = Strip.blank(width)
+        return self._blank
 
     # -- picking a call -----------------------------------------------------------------
 
