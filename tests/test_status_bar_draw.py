@@ -1,0 +1,80 @@
+"""The status bar draws its lines as Textual would, for less (``StatusBar.render_line``).
+
+Compared, not timed: on generated fields, the bar's own lines against Textual's
+(``Widget.render_line`` through ``Content``): same cells, colours and offsets.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from textual.geometry import Region
+from textual.widget import Widget
+
+from tests.app_helpers import wait_until
+from tests.helpers import streaming_run
+from tests.hostile import HOSTILE_TEXTS, hostile_text
+from tui.app.app import DebuggerApp
+from tui.app.replay import ReplaySource
+from tui.engine.status import RunStatus
+
+TEXTS = st.one_of(st.sampled_from(HOSTILE_TEXTS), hostile_text, st.text(max_size=60))
+N = int(os.environ.get("SB_EXAMPLES", "60"))  # more to hunt: SB_EXAMPLES=3000
+
+
+async def test_the_status_bar_draws_what_textual_would():
+    app = DebuggerApp(ReplaySource(streaming_run(5), name="run.jsonl"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.model.tokens_out == 5, what="the reply")
+        app._frames.pause()  # only the fields set below
+        bar = app.status_bar
+
+        @settings(max_examples=N, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(
+            graph=TEXTS,
+            thread=TEXTS,
+            detail=TEXTS,
+            model=TEXTS,
+            status=st.sampled_from(list(RunStatus)),
+            tokens=st.integers(0, 10**7),
+            rate=st.one_of(st.none(), st.floats(0, 1e5)),
+            elapsed=st.floats(0, 1e5),
+            follow=st.booleans(),
+            player=st.sampled_from(["", "▶ 1x 3/5"]),
+        )
+        @example(  # a hint measured in characters, wider in cells: Textual crops it
+            graph="g",
+            thread="t",
+            detail="東" * 30,
+            model="m",
+            status=RunStatus.FAILED,
+            tokens=5,
+            rate=None,
+            elapsed=1.0,
+            follow=True,
+            player="",
+        )
+        def same_line(**fields: Any) -> None:
+            bar.graph, bar.thread_id, bar.detail = (
+                fields["graph"],
+                fields["thread"],
+                fields["detail"],
+            )
+            bar.model_label, bar.player = fields["model"], fields["player"]
+            bar.status, bar.tokens, bar.rate = fields["status"], fields["tokens"], fields["rate"]
+            bar.elapsed, bar.follow = fields["elapsed"], fields["follow"]
+            for y in range(bar.size.height):
+                ours = bar.render_line(y)
+                bar._layout_cache.clear()  # Textual's way, from scratch
+                bar._dirty_regions.add(Region(0, 0, *bar.size))
+                textual = Widget.render_line(bar, y)
+                assert ours.render(app.console) == textual.render(app.console), (y, fields)
+                assert [s.style and s.style.meta for s in ours] == [
+                    s.style and s.style.meta for s in textual
+                ]
+
+        with app._context():
+            same_line()
