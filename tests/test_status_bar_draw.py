@@ -18,6 +18,7 @@ from tests.app_helpers import wait_until
 from tests.helpers import streaming_run
 from tests.hostile import HOSTILE_TEXTS, hostile_text
 from tui.app.app import DebuggerApp
+from tui.app.panes.status_bar import StatusBar
 from tui.app.replay import ReplaySource
 from tui.engine.status import RunStatus
 
@@ -43,7 +44,7 @@ async def test_the_status_bar_draws_what_textual_would():
             rate=st.one_of(st.none(), st.floats(0, 1e5)),
             elapsed=st.floats(0, 1e5),
             follow=st.booleans(),
-            player=st.sampled_from(["", "▶ 1x 3/5"]),
+            player=st.one_of(st.sampled_from(["", "▶ 1x 3/5"]), TEXTS),
         )
         @example(  # a hint measured in characters, wider in cells: Textual crops it
             graph="g",
@@ -78,3 +79,28 @@ async def test_the_status_bar_draws_what_textual_would():
 
         with app._context():
             same_line()
+
+
+async def test_fields_shown_together_refresh_the_bar_once(monkeypatch):
+    app = DebuggerApp(ReplaySource(streaming_run(5), name="run.jsonl"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.model.tokens_out == 5, what="the reply")
+        app._frames.pause()  # only the fields shown below
+        bar = app.status_bar
+        refreshes: list[bool] = []
+        original = StatusBar.refresh
+
+        def counting(self: StatusBar, *regions: Any, **kwargs: Any) -> Any:
+            refreshes.append(kwargs.get("layout", False))
+            return original(self, *regions, **kwargs)
+
+        monkeypatch.setattr(StatusBar, "refresh", counting)
+        bar.show(tokens=123_456, rate=42.0, elapsed=61.5, graph=bar.graph)
+        assert refreshes == [False]  # one repaint for three changes, no layout
+        assert "123,456 tok" in bar.render().plain and "42 tok/s" in bar.render().plain
+        bar.show(tokens=123_456, elapsed=61.5)
+        assert refreshes == [False]  # nothing changed: nothing to paint
+        bar.show(status=RunStatus.FAILED, detail="why it failed")
+        assert refreshes == [False, True]  # the hint line may come: a layout
+        await pilot.pause()
+        assert "why it failed" in "".join(s.text for s in app.screen._compositor.render_strips())

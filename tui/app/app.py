@@ -508,22 +508,26 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         model = self.model
         if bar.status != model.status:
             self.refresh_bindings()
-        bar.graph = model.graph or self.source.name
-        bar.thread_id = model.thread_id or self.source.thread_id
         # The running run's model while it runs; otherwise the one the next run uses.
         upcoming = self.source.model_label
-        bar.model_label = (
+        model_label = (
             model.model_label if self.source.status.active else upcoming or model.model_label
         ) or ""
-        bar.step = model.current_step()
-        bar.status = model.status
-        bar.detail = model.status_detail
-        bar.tokens = model.tokens_out
-        bar.rate = model.tokens_per_second(now)
-        bar.elapsed = model.elapsed(now)
-        bar.follow = self.tokens.follow
-        bar.steps_used, bar.recursion_limit = model.steps_used(), model.recursion_limit
-        bar.input_tokens = tuple(model.input_tokens_per_call())
+        bar.show(
+            graph=model.graph or self.source.name,
+            thread_id=model.thread_id or self.source.thread_id,
+            model_label=model_label,
+            step=model.current_step(),
+            status=model.status,
+            detail=model.status_detail,
+            tokens=model.tokens_out,
+            rate=model.tokens_per_second(now),
+            elapsed=model.elapsed(now),
+            follow=self.tokens.follow,
+            steps_used=model.steps_used(),
+            recursion_limit=model.recursion_limit,
+            input_tokens=tuple(model.input_tokens_per_call()),
+        )
 
     def _show_live_state(self) -> None:
         info = self.model.latest_checkpoint()
