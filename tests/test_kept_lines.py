@@ -23,7 +23,9 @@ from tests.helpers import streaming_run
 from tui.app.app import DebuggerApp
 from tui.app.frame_pacer import FRAME_S
 from tui.app.kept_lines import KeptLinesStylesCache, KeptRowsScrollBar
+from tui.app.panes.tokens import TokenView
 from tui.app.replay import ReplaySource
+from tui.engine.events import Token
 
 SIZE = (100, 30)
 TOKENS = 400  # more lines than the token pane holds: it scrolls, its scrollbar shows
@@ -109,3 +111,30 @@ async def test_a_scroll_styles_only_the_line_that_came_into_view(monkeypatch):
         # Every content line moved down one row and was painted again; only the one
         # that came into view at the top (row 1, under the border) was styled.
         assert styled == [1], styled
+
+
+async def test_a_token_on_the_last_line_leaves_the_scrollbar_alone(monkeypatch):
+    """A frame that adds to the reply's last line repaints the text there, not the
+    column of the scrollbar beside it (which would draw the bar's rows again)."""
+    app = await _streamed()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.model.tokens_out == TOKENS, what="the reply")
+        await pilot.pause(FRAME_S)
+        app._frames.pause()
+        pane = app.tokens
+        assert pane.show_vertical_scrollbar
+        lines = pane._total
+        refreshed: list[Region] = []
+        original = TokenView.refresh
+
+        def recording(self: TokenView, *regions: Region, **kwargs: Any) -> Any:
+            refreshed.extend(regions)
+            return original(self, *regions, **kwargs)
+
+        monkeypatch.setattr(TokenView, "refresh", recording)
+        app.model.apply([Token(node="agent", text="x", message_id="m1", task_id="a", step=1)])
+        pane.sync()
+        assert pane._total == lines  # no new line: nothing scrolled
+        assert refreshed and all(r.right <= pane.text_width() for r in refreshed), refreshed
+        await pilot.pause()
+        assert "x" in pane.plain_text().split()[-1]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -146,7 +147,7 @@ class _Rendered:
         self.strips: list[Strip] = []
         self.reasoning = GrowingText(REASONING_STYLE)
         self.answer = GrowingText()
-        self.parts: dict[str, tuple[Text, int, list[Strip]]] = {}
+        self.parts: dict[str, tuple[object, int, list[Strip]]] = {}
         """The small parts around the growing ones (the header, the tail) as last
         wrapped: a streaming reply's header reads the same frame after frame."""
 
@@ -222,7 +223,8 @@ class TokenView(ScrollView, can_focus=True):
             top = max(0, changed - scrolled)
             bottom = min(max(self._total, old_total) - scrolled, self.size.height)
             if bottom > top:
-                self.refresh(Region(0, top, self.size.width, bottom - top))
+                # The text's width: not the scrollbar's column, which a frame does not move.
+                self.refresh(Region(0, top, width, bottom - top))
 
     def _lay_out(self, width: int) -> int | None:
         """Take the model's blocks and wrap them; returns the first content line that
@@ -288,24 +290,32 @@ class TokenView(ScrollView, can_focus=True):
             # only their last line; the small parts around them re-render whole.
             reasoning, answer = rendered.reasoning, rendered.answer
             row = self.model.tasks.get(block.task_id or "")
-            header = header_text(block, row.label if row else None)
-            strips = [*self._wrap_part(rendered, "header", header, width)]
+            label = row.label if row else None
+            # What header_text reads: the heading is made again only when one changed.
+            look = (block.node, block.ns, label, block.step, block.model, block.waiting)
+            strips = [
+                *self._wrap_part(rendered, "header", look, lambda: header_text(block, label), width)
+            ]
             if block.reasoning:
                 strips += reasoning.lines(block.reasoning.strip("\n"), width, console)
             if block.text:
                 strips += answer.lines(block.text, width, console)
             tail = tail_text(block)
             if tail is not None:
-                strips += self._wrap_part(rendered, "tail", tail, width)
+                strips += self._wrap_part(rendered, "tail", tail, lambda: tail, width)
         rendered.version, rendered.width, rendered.strips = block.version, width, strips
         return strips
 
-    def _wrap_part(self, rendered: _Rendered, part: str, text: Text, width: int) -> list[Strip]:
+    def _wrap_part(
+        self, rendered: _Rendered, part: str, look: object, text: Callable[[], Text], width: int
+    ) -> list[Strip]:
+        """A small part's lines, wrapped again only when ``look`` (what its text is
+        made of, or the text itself) or the width changed."""
         kept = rendered.parts.get(part)
-        if kept is not None and kept[1] == width and kept[0] == text:
+        if kept is not None and kept[1] == width and kept[0] == look:
             return kept[2]
-        strips = self._wrap(text, width)
-        rendered.parts[part] = (text, width, strips)
+        strips = self._wrap(text(), width)
+        rendered.parts[part] = (look, width, strips)
         return strips
 
     def _wrap(self, text: Text, width: int) -> list[Strip]:
