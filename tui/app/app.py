@@ -469,6 +469,8 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
             if not self.source.read_only and any(isinstance(e, Interrupted) for e in batch):
                 self.call_after_refresh(self.action_answer)
         self._refresh_panes(self.model.take_dirty())
+        if isinstance(self.screen, DirtyLinesScreen):
+            self.screen.paint_now()  # this frame's panes, without the hops to the screen
         if not self._animating(batch):
             self._frames_paused = True
             self._frames.pause()

@@ -111,3 +111,33 @@ class DirtyLinesScreen(Screen[None]):
         super().__init__(id=id)
         if _SUPPORTED:
             self._compositor = DirtyLinesCompositor()
+
+    def paint_now(self) -> bool:
+        """Paint the visible widgets that asked to be repainted, now, as the
+        screen's update timer would. Textual gets there by hops: each refreshed
+        widget wakes at its next idle to post an ``Update`` to the screen, which
+        wakes to note it and resume its update timer, which wakes to paint (~0.5 ms
+        of message pumps and timers per frame of a stream, besides the paint).
+        Anything beyond a repaint (a layout, a scroll, styles, a recompose, a
+        batch) is left to that path, as are widgets not on screen. Whether it
+        painted."""
+        if not (_SUPPORTED and self.is_current) or self.app._batch_count:
+            return False
+        if self._layout_required or self._scroll_required or self._recompose_required:
+            return False
+        if self._repaint_required:
+            return False
+        for widget in self._compositor.visible_widgets:
+            if (
+                widget._repaint_required
+                and not widget._layout_required
+                and not widget._scroll_required
+                and not widget._refresh_styles_required
+            ):
+                # Its idle then finds nothing to post.
+                widget._repaint_required = False
+                self._dirty_widgets.add(widget)
+        if self._dirty_widgets:
+            self._compositor.update_widgets(self._dirty_widgets)
+            self._compositor_refresh()
+        return True
