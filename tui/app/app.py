@@ -34,6 +34,7 @@ from textual.screen import Screen
 
 from tui.app import screens
 from tui.app.dirty_lines import DirtyLinesScreen
+from tui.app.frame_clock import FrameClock
 from tui.app.frame_pacer import FRAME_S, FramePacer
 from tui.app.loading_source import LoadingSource
 from tui.app.panes.events import EventsPane
@@ -330,6 +331,8 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         if self.closing:
             return
         self.closing = True
+        if hasattr(self, "_frames"):  # mounted
+            self._frames.stop()
         super().exit(result, return_code, message)
 
     async def on_event(self, event: events.Event) -> None:
@@ -390,7 +393,7 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         if self.loading is None:
             self._graph_structure()
         self._refresh_panes(self.model.take_dirty() | Part.STATUS)
-        self._frames = self.set_interval(FRAME_S, self._drain)
+        self._frames = FrameClock(FRAME_S, self._drain, self._handle_exception)
         self._app_loop = asyncio.get_running_loop()
         if not self.source.read_only:  # a recording moves only when its player does
             self.source.add_listener(self._wake)
@@ -444,7 +447,8 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         )
 
     def _drain(self) -> None:
-        if not self.screen_stack:  # the frame timer can outlive the screens by a tick
+        if not self.screen_stack or not self.is_running:  # the app is closing
+            self._frames.stop()
             return
         if not self._pacer.frame_due(time.monotonic(), time.thread_time()):
             return
