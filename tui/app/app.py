@@ -407,6 +407,11 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         elif self.autostart:
             self.call_after_refresh(self._autostart)
 
+    def on_unmount(self) -> None:
+        # However the app ends (a test's teardown does not go through exit()).
+        if hasattr(self, "_frames"):
+            self._frames.stop()
+
     def _autostart(self) -> None:
         if self.source.status == RunStatus.IDLE and not self.source.read_only:
             self._start_or_ask_input()
