@@ -166,3 +166,29 @@ def _on_stack(function: str) -> bool:
             return True
         frame = frame.f_back  # type: ignore[assignment]
     return False
+
+
+async def test_a_frame_that_painted_its_pane_does_not_wake_it_again(monkeypatch):
+    """The token pane's refresh would ask its message pump for an idle turn, to tell
+    the screen to paint it; the frame painted it, so no turn is asked for."""
+    events = streaming_run(30)
+    source = ReplaySource(events, name="stream.jsonl")
+    source.player.position = len(events) - 1  # one token still to come
+    app = DebuggerApp(source)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.model.tokens_out == 29, what="the first 29 tokens")
+        await pilot.pause(FRAME_S)
+        await pilot.pause()
+        posted: list[str] = []
+        post = app.tokens.post_message
+
+        def recording(message: Any) -> bool:
+            posted.append(type(message).__name__)
+            return post(message)
+
+        monkeypatch.setattr(app.tokens, "post_message", recording)
+        app.action_move(1)  # the last token
+        await wait_until(pilot, lambda: "word29" in app.tokens.plain_text(), what="the token")
+        await pilot.pause()
+        assert "word29" in "".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "Prompt" not in posted, posted

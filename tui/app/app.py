@@ -33,7 +33,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from tui.app import screens
-from tui.app.dirty_lines import DirtyLinesScreen
+from tui.app.dirty_lines import DirtyLinesScreen, HeldIdle
 from tui.app.frame_clock import FrameClock
 from tui.app.frame_pacer import FRAME_S, FramePacer
 from tui.app.loading_source import LoadingSource
@@ -388,6 +388,10 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         self.history_pane = self.query_one(HistoryPane)
         self.history_pane.read_only = self.source.read_only
         self.status_bar = self.query_one(StatusBar)
+        # The panes every frame of a stream refreshes: their idle wake-ups are held.
+        self._held_idle = HeldIdle()
+        for pane in (self.tokens, self.tokens.vertical_scrollbar, self.timeline, self.status_bar):
+            self._held_idle.hold(pane)
         self.timeline.border_title = Text("Timeline")
         self.tokens.border_title = Text("Live tokens")
         if self.loading is None:
@@ -477,9 +481,10 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
                     self.notify(message, title="run failed", severity="error", timeout=8)
             if not self.source.read_only and any(isinstance(e, Interrupted) for e in batch):
                 self.call_after_refresh(self.action_answer)
-        self._refresh_panes(self.model.take_dirty())
-        if isinstance(self.screen, DirtyLinesScreen):
-            self.screen.paint_now()  # this frame's panes, without the hops to the screen
+        with self._held_idle.frame():
+            self._refresh_panes(self.model.take_dirty())
+            if isinstance(self.screen, DirtyLinesScreen):
+                self.screen.paint_now()  # this frame's panes, without the hops to the screen
         if not self._animating(batch):
             self._frames_paused = True
             self._frames.pause()

@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
+from textual.widget import Widget
 
 
 class DirtyLinesCompositor(Compositor):
@@ -141,3 +143,51 @@ class DirtyLinesScreen(Screen[None]):
             self._compositor.update_widgets(self._dirty_widgets)
             self._compositor_refresh()
         return True
+
+
+class HeldIdle:
+    """The idle prompts of the panes a frame refreshes, held until the frame has
+    painted. A refresh asks the widget's message pump for an idle turn (a wake-up of
+    its task, ~0.1 ms) so that it can tell the screen to paint it; a frame that
+    paints its panes itself (``DirtyLinesScreen.paint_now``) has done that, and the
+    prompt is passed on only to a widget that still has something for its idle (a
+    layout, a scroll, styles, a repaint the frame left, callbacks)."""
+
+    def __init__(self) -> None:
+        self._framing = False
+        self._held: dict[Widget, None] = {}
+
+    def hold(self, widget: Widget) -> None:
+        """Route ``widget``'s idle prompts through here."""
+        prompt = widget.check_idle
+
+        def check_idle() -> None:
+            if self._framing:
+                self._held[widget] = None
+            else:
+                prompt()
+
+        widget.check_idle = check_idle  # type: ignore[method-assign]
+
+    @contextmanager
+    def frame(self) -> Iterator[None]:
+        self._framing = True
+        try:
+            yield
+        finally:
+            self._framing = False
+            held, self._held = self._held, {}
+            for widget in held:
+                if _idle_work(widget):
+                    widget.check_idle()
+
+
+def _idle_work(widget: Widget) -> bool:
+    return bool(
+        widget._repaint_required
+        or widget._layout_required
+        or widget._scroll_required
+        or widget._refresh_styles_required
+        or widget._recompose_required
+        or widget._next_callbacks
+    )
