@@ -67,7 +67,7 @@ def test_the_style_reaches_every_line():
     assert styled and all(seg.style and seg.style.dim and seg.style.italic for seg in styled)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(
     text=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1),
     width=st.integers(1, 90),

@@ -70,7 +70,7 @@ async def test_lines_are_the_ones_textual_draws(monkeypatch):
                 widget._render_content() if widget is bar else None
                 return StylesCache().render_widget(widget, Region(0, 0, *widget.region.size))
 
-        @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(deadline=None, suppress_health_check=list(HealthCheck))  # the profile's count
         @given(steps=st.lists(LOOKS, min_size=1, max_size=8))
         def same_lines(steps: list[tuple[int, str, str, str, bool]]) -> None:
             # Each draw after the first finds lines it kept, under an old look or a new.

@@ -23,7 +23,8 @@ from tui.app.replay import ReplaySource
 from tui.engine.status import RunStatus
 
 TEXTS = st.one_of(st.sampled_from(HOSTILE_TEXTS), hostile_text, st.text(max_size=60))
-N = int(os.environ.get("SB_EXAMPLES", "60"))  # more to hunt: SB_EXAMPLES=3000
+HUNT = {"max_examples": int(os.environ["SB_EXAMPLES"])} if "SB_EXAMPLES" in os.environ else {}
+"""The profile's count of examples; more to hunt with: SB_EXAMPLES=3000."""
 
 
 async def test_the_status_bar_draws_what_textual_would():
@@ -33,7 +34,7 @@ async def test_the_status_bar_draws_what_textual_would():
         app._frames.pause()  # only the fields set below
         bar = app.status_bar
 
-        @settings(max_examples=N, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(deadline=None, suppress_health_check=list(HealthCheck), **HUNT)
         @given(
             graph=TEXTS,
             thread=TEXTS,

@@ -13,7 +13,6 @@ from typing import TypedDict, Unpack
 
 from rich.cells import cell_len
 from rich.console import Console
-from rich.control import strip_control_codes
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -240,12 +239,12 @@ def _plain(pieces: Pieces) -> str:
 
 def _segments(pieces: Pieces, base: Style, console: Console) -> list[Segment]:
     """What ``Text.render`` and ``Console.render_lines(style=base)`` make of a line
-    appended piece by piece: control codes stripped, a segment at every edge of a
-    styled piece, each on ``base`` plus its own style."""
+    appended piece by piece (each field is one line of visible characters already,
+    ``one_line``): a segment at every edge of a styled piece, each on ``base`` plus
+    its own style."""
     segments: list[Segment] = []
     unstyled = ""
     for value, style in pieces:
-        value = strip_control_codes(value)
         if not value:
             continue
         if not style:
