@@ -6,8 +6,11 @@ one-token frame repaints.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
+from textual.app import App
+from textual.screen import Screen
 from textual.widget import Widget
 
 from tests.app_helpers import settle, wait_status, wait_until
@@ -109,3 +112,83 @@ async def test_a_tick_repaints_the_running_rows_not_the_timeline(monkeypatch):
         assert lines[0] == timeline.size.height
         assert painted[0] == 1
         assert "1.0" in timeline.render_lines_for_test()[2]
+
+
+async def test_a_reply_header_is_drawn_again_when_what_it_shows_changes():
+    """The pane keeps a streaming reply's heading from frame to frame; the model's
+    first token ends its "waiting for the model" line."""
+    events = streaming_run(1)
+    source = ReplaySource(events, name="stream.jsonl")
+    source.player.position = len(events) - 1  # the call started, its token still to come
+    app = DebuggerApp(source)
+    async with app.run_test(size=(100, 30)) as pilot:
+
+        def screen() -> str:
+            return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+        await wait_until(pilot, lambda: "waiting for the model" in screen(), what="the wait")
+        await pilot.press("full_stop")  # the token
+        await wait_until(pilot, lambda: "word0" in screen(), what="the token")
+        assert "waiting for the model" not in screen()
+
+
+async def test_a_frame_paints_its_panes_itself(monkeypatch):
+    """The frame that folds a token sends it to the terminal itself: not a hop
+    later through the widgets' idle, an ``Update`` to the screen and the screen's
+    update timer."""
+    events = streaming_run(30)
+    source = ReplaySource(events, name="stream.jsonl")
+    source.player.position = len(events) - 1  # one token still to come
+    app = DebuggerApp(source)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.model.tokens_out == 29, what="the first 29 tokens")
+        await pilot.pause(FRAME_S)
+        await pilot.pause()
+        sent: list[tuple[str, bool]] = []  # each piece of text sent, and if by a frame
+        display = App._display
+
+        def recording(self: App[Any], screen: Screen[Any], update: Any) -> None:
+            in_frame = _on_stack("_drain")
+            chops = getattr(update, "chops", [])
+            sent.extend((s.text, in_frame) for line in chops for s in line.values() if s)
+            display(self, screen, update)
+
+        monkeypatch.setattr(App, "_display", recording)
+        app.action_move(1)  # the last token (a key press would move the focus too)
+        await wait_until(pilot, lambda: any("word29" in text for text, _ in sent), what="paint")
+        assert all(in_frame for text, in_frame in sent if "word29" in text)
+
+
+def _on_stack(function: str) -> bool:
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == function:
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
+
+
+async def test_a_frame_that_painted_its_pane_does_not_wake_it_again(monkeypatch):
+    """The token pane's refresh would ask its message pump for an idle turn, to tell
+    the screen to paint it; the frame painted it, so no turn is asked for."""
+    events = streaming_run(30)
+    source = ReplaySource(events, name="stream.jsonl")
+    source.player.position = len(events) - 1  # one token still to come
+    app = DebuggerApp(source)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.model.tokens_out == 29, what="the first 29 tokens")
+        await pilot.pause(FRAME_S)
+        await pilot.pause()
+        posted: list[str] = []
+        post = app.tokens.post_message
+
+        def recording(message: Any) -> bool:
+            posted.append(type(message).__name__)
+            return post(message)
+
+        monkeypatch.setattr(app.tokens, "post_message", recording)
+        app.action_move(1)  # the last token
+        await wait_until(pilot, lambda: "word29" in app.tokens.plain_text(), what="the token")
+        await pilot.pause()
+        assert "word29" in "".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "Prompt" not in posted, posted

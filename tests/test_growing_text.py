@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
@@ -63,3 +65,18 @@ def test_the_style_reaches_every_line():
     strips = GrowingText("dim italic").lines("thinking about a long question here", 12, console)
     styled = [seg for strip in strips for seg in strip if seg.text.strip()]
     assert styled and all(seg.style and seg.style.dim and seg.style.italic for seg in styled)
+
+
+@settings(deadline=None)
+@given(
+    text=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1),
+    width=st.integers(1, 90),
+    style=st.sampled_from(["", "dim italic", "bold red"]),
+)
+def test_a_plain_line_is_drawn_as_rich_wraps_and_renders_it(text, width, style):
+    """The open line's shortcut (one segment for plain text that fits) makes the
+    strips Rich's wrap and render make: same segments, same styles, same width."""
+    console = Console(width=200)
+    growing = GrowingText(style)
+    growing._reset(width)
+    assert growing._render(text, console) == growing._wrapped(text, console)

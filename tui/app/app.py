@@ -33,7 +33,8 @@ from textual.message import Message
 from textual.screen import Screen
 
 from tui.app import screens
-from tui.app.dirty_lines import DirtyLinesScreen
+from tui.app.dirty_lines import DirtyLinesScreen, HeldIdle
+from tui.app.frame_clock import FrameClock
 from tui.app.frame_pacer import FRAME_S, FramePacer
 from tui.app.loading_source import LoadingSource
 from tui.app.panes.events import EventsPane
@@ -330,6 +331,8 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         if self.closing:
             return
         self.closing = True
+        if hasattr(self, "_frames"):  # mounted
+            self._frames.stop()
         super().exit(result, return_code, message)
 
     async def on_event(self, event: events.Event) -> None:
@@ -385,12 +388,16 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         self.history_pane = self.query_one(HistoryPane)
         self.history_pane.read_only = self.source.read_only
         self.status_bar = self.query_one(StatusBar)
+        # The panes every frame of a stream refreshes: their idle wake-ups are held.
+        self._held_idle = HeldIdle()
+        for pane in (self.tokens, self.tokens.vertical_scrollbar, self.timeline, self.status_bar):
+            self._held_idle.hold(pane)
         self.timeline.border_title = Text("Timeline")
         self.tokens.border_title = Text("Live tokens")
         if self.loading is None:
             self._graph_structure()
         self._refresh_panes(self.model.take_dirty() | Part.STATUS)
-        self._frames = self.set_interval(FRAME_S, self._drain)
+        self._frames = FrameClock(FRAME_S, self._drain, self._handle_exception)
         self._app_loop = asyncio.get_running_loop()
         if not self.source.read_only:  # a recording moves only when its player does
             self.source.add_listener(self._wake)
@@ -403,6 +410,11 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
             self.call_after_refresh(self.reload_graph)
         elif self.autostart:
             self.call_after_refresh(self._autostart)
+
+    def on_unmount(self) -> None:
+        # However the app ends (a test's teardown does not go through exit()).
+        if hasattr(self, "_frames"):
+            self._frames.stop()
 
     def _autostart(self) -> None:
         if self.source.status == RunStatus.IDLE and not self.source.read_only:
@@ -444,7 +456,8 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         )
 
     def _drain(self) -> None:
-        if not self.screen_stack:  # the frame timer can outlive the screens by a tick
+        if not self.screen_stack or not self.is_running:  # the app is closing
+            self._frames.stop()
             return
         if not self._pacer.frame_due(time.monotonic(), time.thread_time()):
             return
@@ -468,7 +481,10 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
                     self.notify(message, title="run failed", severity="error", timeout=8)
             if not self.source.read_only and any(isinstance(e, Interrupted) for e in batch):
                 self.call_after_refresh(self.action_answer)
-        self._refresh_panes(self.model.take_dirty())
+        with self._held_idle.frame():
+            self._refresh_panes(self.model.take_dirty())
+            if isinstance(self.screen, DirtyLinesScreen):
+                self.screen.paint_now()  # this frame's panes, without the hops to the screen
         if not self._animating(batch):
             self._frames_paused = True
             self._frames.pause()
@@ -508,22 +524,26 @@ class DebuggerApp(LiteralNotifications, ThemeLookup, App[int]):
         model = self.model
         if bar.status != model.status:
             self.refresh_bindings()
-        bar.graph = model.graph or self.source.name
-        bar.thread_id = model.thread_id or self.source.thread_id
         # The running run's model while it runs; otherwise the one the next run uses.
         upcoming = self.source.model_label
-        bar.model_label = (
+        model_label = (
             model.model_label if self.source.status.active else upcoming or model.model_label
         ) or ""
-        bar.step = model.current_step()
-        bar.status = model.status
-        bar.detail = model.status_detail
-        bar.tokens = model.tokens_out
-        bar.rate = model.tokens_per_second(now)
-        bar.elapsed = model.elapsed(now)
-        bar.follow = self.tokens.follow
-        bar.steps_used, bar.recursion_limit = model.steps_used(), model.recursion_limit
-        bar.input_tokens = tuple(model.input_tokens_per_call())
+        bar.show(
+            graph=model.graph or self.source.name,
+            thread_id=model.thread_id or self.source.thread_id,
+            model_label=model_label,
+            step=model.current_step(),
+            status=model.status,
+            detail=model.status_detail,
+            tokens=model.tokens_out,
+            rate=model.tokens_per_second(now),
+            elapsed=model.elapsed(now),
+            follow=self.tokens.follow,
+            steps_used=model.steps_used(),
+            recursion_limit=model.recursion_limit,
+            input_tokens=tuple(model.input_tokens_per_call()),
+        )
 
     def _show_live_state(self) -> None:
         info = self.model.latest_checkpoint()

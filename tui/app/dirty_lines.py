@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
+from textual.widget import Widget
 
 
 class DirtyLinesCompositor(Compositor):
@@ -111,3 +113,81 @@ class DirtyLinesScreen(Screen[None]):
         super().__init__(id=id)
         if _SUPPORTED:
             self._compositor = DirtyLinesCompositor()
+
+    def paint_now(self) -> bool:
+        """Paint the visible widgets that asked to be repainted, now, as the
+        screen's update timer would. Textual gets there by hops: each refreshed
+        widget wakes at its next idle to post an ``Update`` to the screen, which
+        wakes to note it and resume its update timer, which wakes to paint (~0.5 ms
+        of message pumps and timers per frame of a stream, besides the paint).
+        Anything beyond a repaint (a layout, a scroll, styles, a recompose, a
+        batch) is left to that path, as are widgets not on screen. Whether it
+        painted."""
+        if not (_SUPPORTED and self.is_current) or self.app._batch_count:
+            return False
+        if self._layout_required or self._scroll_required or self._recompose_required:
+            return False
+        if self._repaint_required:
+            return False
+        for widget in self._compositor.visible_widgets:
+            if (
+                widget._repaint_required
+                and not widget._layout_required
+                and not widget._scroll_required
+                and not widget._refresh_styles_required
+            ):
+                # Its idle then finds nothing to post.
+                widget._repaint_required = False
+                self._dirty_widgets.add(widget)
+        if self._dirty_widgets:
+            self._compositor.update_widgets(self._dirty_widgets)
+            self._compositor_refresh()
+        return True
+
+
+class HeldIdle:
+    """The idle prompts of the panes a frame refreshes, held until the frame has
+    painted. A refresh asks the widget's message pump for an idle turn (a wake-up of
+    its task, ~0.1 ms) so that it can tell the screen to paint it; a frame that
+    paints its panes itself (``DirtyLinesScreen.paint_now``) has done that, and the
+    prompt is passed on only to a widget that still has something for its idle (a
+    layout, a scroll, styles, a repaint the frame left, callbacks)."""
+
+    def __init__(self) -> None:
+        self._framing = False
+        self._held: dict[Widget, None] = {}
+
+    def hold(self, widget: Widget) -> None:
+        """Route ``widget``'s idle prompts through here."""
+        prompt = widget.check_idle
+
+        def check_idle() -> None:
+            if self._framing:
+                self._held[widget] = None
+            else:
+                prompt()
+
+        widget.check_idle = check_idle  # type: ignore[method-assign]
+
+    @contextmanager
+    def frame(self) -> Iterator[None]:
+        self._framing = True
+        try:
+            yield
+        finally:
+            self._framing = False
+            held, self._held = self._held, {}
+            for widget in held:
+                if _idle_work(widget):
+                    widget.check_idle()
+
+
+def _idle_work(widget: Widget) -> bool:
+    return bool(
+        widget._repaint_required
+        or widget._layout_required
+        or widget._scroll_required
+        or widget._refresh_styles_required
+        or widget._recompose_required
+        or widget._next_callbacks
+    )

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
+from typing import TypedDict, Unpack
 
+from rich.cells import cell_len
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.app.text.literal import clock_label, one_line
@@ -47,6 +53,30 @@ DETAILED = frozenset(
 )
 
 
+Pieces = list[tuple[str, str]]
+"""A line's (text, style) pieces, in order."""
+LAYOUT_FIELDS = frozenset({"status", "detail"})  # the hint line comes and goes with them
+
+
+class StatusFields(TypedDict, total=False):
+    """The bar's fields, by name, for ``StatusBar.show``."""
+
+    graph: str
+    thread_id: str
+    model_label: str
+    step: int | None
+    status: RunStatus
+    detail: str
+    tokens: int
+    rate: float | None
+    elapsed: float
+    follow: bool
+    steps_used: int | None
+    recursion_limit: int | None
+    input_tokens: tuple[int, ...]
+    player: str
+
+
 class StatusBar(Widget):
     DEFAULT_CSS = """
     StatusBar { height: auto; max-height: 4; dock: top; background: $panel; }
@@ -69,14 +99,27 @@ class StatusBar(Widget):
     player = reactive("")
     """A recording's player: playing or paused, speed, position."""
 
-    def _fields(self) -> list[tuple[int, Text]]:
-        """(priority, text) in display order; lower priority is dropped first."""
+    _lines: tuple[object, list[Strip]] | None = None
+    """The lines last drawn, and what they were drawn from."""
 
-        def field(*parts: tuple[str, str]) -> Text:
-            text = Text("  ")
-            for value, style in parts:
-                text.append(value, style)
-            return text
+    def show(self, **fields: Unpack[StatusFields]) -> None:
+        """Set many fields at once, with one refresh for them all: the app sets a
+        dozen every tenth of a second while a run goes, and each reactive set on its
+        own costs a watcher check and a refresh (the bar has no watchers)."""
+        changed = layout = False
+        for name, value in fields.items():
+            if getattr(self, name) != value:
+                self.set_reactive(getattr(StatusBar, name), value)
+                changed = True
+                layout = layout or name in LAYOUT_FIELDS
+        if changed:
+            self.refresh(layout=layout)
+
+    def _fields(self) -> list[tuple[int, Pieces]]:
+        """(priority, pieces) in display order; lower priority is dropped first."""
+
+        def field(*parts: tuple[str, str]) -> Pieces:
+            return [("  ", ""), *parts]
 
         status = self.status.label
         fields = [
@@ -101,10 +144,10 @@ class StatusBar(Widget):
             fields.append((8, field(("follow off", "yellow"))))
         fields += self._loop_fields(field)
         if self.player:
-            fields.append((9, field((self.player, "bold cyan"))))
-        return [(priority, text) for priority, text in fields if text.plain.strip()]
+            fields.append((9, field((one_line(self.player, 60), "bold cyan"))))
+        return [(priority, pieces) for priority, pieces in fields if _plain(pieces).strip()]
 
-    def _loop_fields(self, field: Callable[..., Text]) -> list[tuple[int, Text]]:
+    def _loop_fields(self, field: Callable[..., Pieces]) -> list[tuple[int, Pieces]]:
         """The recursion budget once half of it is used, and input tokens per call."""
         fields = []
         used, limit = self.steps_used, self.recursion_limit
@@ -125,31 +168,92 @@ class StatusBar(Widget):
             )
         return fields
 
-    def render(self) -> Text:
+    def _lines_of_pieces(self) -> list[Pieces]:
+        """The bar's lines: the fields that fit the width, a short hint after them,
+        or a long one on lines of its own."""
         width = self.size.width or 200
         fields = self._fields()
-        while sum(t.cell_len for _, t in fields) > width and fields:
+        cells = [cell_len(_plain(pieces)) for _, pieces in fields]
+        while sum(cells) > width and fields:
             lowest = min(range(len(fields)), key=lambda i: fields[i][0])
             fields.pop(lowest)
-        bar = Text(no_wrap=True, overflow="ellipsis", end="")
-        for _, text in fields:
-            bar.append_text(text)
+            cells.pop(lowest)
+        first = [piece for _, pieces in fields for piece in pieces]
+        lines = [first]
         if self.detail and self.status in DETAILED:
             detail = one_line(self.detail, 2000)
-            room = width - bar.cell_len - 2
+            room = width - sum(cells) - 2
             if len(detail) <= room:
-                bar.append("  ")
-                bar.append(detail, "italic")
+                first += [("  ", ""), (detail, "italic")]
             else:
                 # The hint is the fix: it gets lines of its own, never an ellipsis
                 # (up to three, which holds every hint the debugger writes).
-                lines = textwrap.wrap(detail, max(10, width - 2)) or [""]
-                if len(lines) > HINT_LINES:
-                    lines = [
-                        *lines[: HINT_LINES - 1],
-                        one_line(" ".join(lines[HINT_LINES - 1 :]), width - 2),
+                hint = textwrap.wrap(detail, max(10, width - 2)) or [""]
+                if len(hint) > HINT_LINES:
+                    hint = [
+                        *hint[: HINT_LINES - 1],
+                        one_line(" ".join(hint[HINT_LINES - 1 :]), width - 2),
                     ]
-                for line in lines:
-                    bar.append("\n ")
-                    bar.append(line, "italic")
+                lines += [[(" ", ""), (line, "italic")] for line in hint]
+        return lines
+
+    def render(self) -> Text:
+        bar = Text(no_wrap=True, overflow="ellipsis", end="")
+        for index, pieces in enumerate(self._lines_of_pieces()):
+            if index:
+                bar.append("\n")
+            for value, style in pieces:
+                bar.append(value, style)
         return bar
+
+    def render_line(self, y: int) -> Strip:
+        """A line of the bar, from its pieces straight to segments, as Rich renders
+        a ``Text`` (a segment per styled piece, the unstyled ones between run
+        together, each on the bar's own style): Textual's own way (the text to
+        ``Content``, wrapped, and back to segments) costs several times as much,
+        and the bar is drawn again 10 times a second while a run's clock moves.
+        Same cells, styles and selection offsets. A line wider than the bar (a
+        hint's wide characters) is Textual's to crop, and a tab Textual's to
+        expand, as before."""
+        width = self.size.width
+        lines = self._lines_of_pieces()
+        key = (width, lines, self.visual_style)
+        if self._lines is None or self._lines[0] != key:
+            plains = [_plain(pieces) for pieces in lines]
+            if any(cell_len(plain) > width or "\t" in plain for plain in plains):
+                self._lines = None
+                return super().render_line(y)
+            base = self.visual_style.rich_style
+            strips = [
+                Strip(_segments(pieces, base, self.app.console)).apply_offsets(0, n)
+                for n, pieces in enumerate(lines)
+            ]
+            self._lines = key, strips
+        strips = self._lines[1]
+        return strips[y] if y < len(strips) else Strip.blank(width, self.visual_style.rich_style)
+
+
+def _plain(pieces: Pieces) -> str:
+    return "".join(value for value, _ in pieces)
+
+
+def _segments(pieces: Pieces, base: Style, console: Console) -> list[Segment]:
+    """What ``Text.render`` and ``Console.render_lines(style=base)`` make of a line
+    appended piece by piece (each field is one line of visible characters already,
+    ``one_line``): a segment at every edge of a styled piece, each on ``base`` plus
+    its own style."""
+    segments: list[Segment] = []
+    unstyled = ""
+    for value, style in pieces:
+        if not value:
+            continue
+        if not style:
+            unstyled += value
+            continue
+        if unstyled:
+            segments.append(Segment(unstyled, base))
+            unstyled = ""
+        segments.append(Segment(value, base + console.get_style(style)))
+    if unstyled or not segments:  # an empty line is one empty segment, styled
+        segments.append(Segment(unstyled, base))
+    return segments

@@ -71,6 +71,7 @@ class Timeline(ScrollView, can_focus=True):
         self._shown_at: tuple[int, int, int, int] | None = None
         self._fresh: dict[int, Strip] = {}
         """Lines drawn by ``_repaint`` for the paint that follows it (once each)."""
+        self._blank = Strip.blank(0)
         self._header: tuple[tuple[list[tuple[table.Column, int]], int], Strip] | None = None
         """The header line, for the columns and width it was drawn for."""
 
@@ -235,7 +236,7 @@ class Timeline(ScrollView, can_focus=True):
             return self._header[1]
         index = y + top - 1
         if index < 0:
-            return Strip.blank(width)
+            return self._blank_line(width)
         if index < len(self.rows):
             cursor = (
                 self.get_component_rich_style("timeline--cursor") if index == self.cursor else None
@@ -249,7 +250,14 @@ class Timeline(ScrollView, can_focus=True):
                 text.append(mark, "bold red")
                 text.append(one_line(node, 24) + " ", "bold yellow")
             return self._strip(text, width, None)
-        return Strip.blank(width)
+        return self._blank_line(width)
+
+    def _blank_line(self, width: int) -> Strip:
+        """One blank strip per width: the lines below the last row are looked at on
+        every tick, and the same strip compares equal at once."""
+        if self._blank.cell_length != width:
+            self._blank = Strip.blank(width)
+        return self._blank
 
     def _strip(self, text: Text, width: int, style: Style | None) -> Strip:
         segments = list(text.render(self.app.console))

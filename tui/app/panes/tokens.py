@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -19,8 +20,10 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
+from tui.app.kept_lines import KeptLinesStylesCache, KeptRowsScrollBar
 from tui.app.text.growing_text import GrowingText
 from tui.app.text.literal import literal, one_line
 from tui.app.view.records import LlmCall, TokenBlock
@@ -144,7 +147,7 @@ class _Rendered:
         self.strips: list[Strip] = []
         self.reasoning = GrowingText(REASONING_STYLE)
         self.answer = GrowingText()
-        self.parts: dict[str, tuple[Text, int, list[Strip]]] = {}
+        self.parts: dict[str, tuple[object, int, list[Strip]]] = {}
         """The small parts around the growing ones (the header, the tail) as last
         wrapped: a streaming reply's header reads the same frame after frame."""
 
@@ -182,9 +185,25 @@ class TokenView(ScrollView, can_focus=True):
         self._blocks: list[TokenBlock] = []
         self._total = 0
         self._synced_width = 0
+        # A scroll moves every line: each comes back as drawn, not styled again.
+        self._styles_cache = KeptLinesStylesCache()
+        self._blank = Strip.blank(0)
+        self._painting: tuple[int, int, int] | None = None
 
     def on_mount(self) -> None:
         self.anchor()
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's own, but drawn from kept rows: it moves at every new line."""
+        if self._vertical_scrollbar is None:
+            bar = KeptRowsScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            bar.display = False
+            self._vertical_scrollbar = bar
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
 
     def text_width(self) -> int:
         """The wrap width, whether or not the scrollbar shows right now: a width that
@@ -204,7 +223,8 @@ class TokenView(ScrollView, can_focus=True):
             top = max(0, changed - scrolled)
             bottom = min(max(self._total, old_total) - scrolled, self.size.height)
             if bottom > top:
-                self.refresh(Region(0, top, self.size.width, bottom - top))
+                # The text's width: not the scrollbar's column, which a frame does not move.
+                self.refresh(Region(0, top, width, bottom - top))
 
     def _lay_out(self, width: int) -> int | None:
         """Take the model's blocks and wrap them; returns the first content line that
@@ -270,24 +290,32 @@ class TokenView(ScrollView, can_focus=True):
             # only their last line; the small parts around them re-render whole.
             reasoning, answer = rendered.reasoning, rendered.answer
             row = self.model.tasks.get(block.task_id or "")
-            header = header_text(block, row.label if row else None)
-            strips = [*self._wrap_part(rendered, "header", header, width)]
+            label = row.label if row else None
+            # What header_text reads: the heading is made again only when one changed.
+            look = (block.node, block.ns, label, block.step, block.model, block.waiting)
+            strips = [
+                *self._wrap_part(rendered, "header", look, lambda: header_text(block, label), width)
+            ]
             if block.reasoning:
                 strips += reasoning.lines(block.reasoning.strip("\n"), width, console)
             if block.text:
                 strips += answer.lines(block.text, width, console)
             tail = tail_text(block)
             if tail is not None:
-                strips += self._wrap_part(rendered, "tail", tail, width)
+                strips += self._wrap_part(rendered, "tail", tail, lambda: tail, width)
         rendered.version, rendered.width, rendered.strips = block.version, width, strips
         return strips
 
-    def _wrap_part(self, rendered: _Rendered, part: str, text: Text, width: int) -> list[Strip]:
+    def _wrap_part(
+        self, rendered: _Rendered, part: str, look: object, text: Callable[[], Text], width: int
+    ) -> list[Strip]:
+        """A small part's lines, wrapped again only when ``look`` (what its text is
+        made of, or the text itself) or the width changed."""
         kept = rendered.parts.get(part)
-        if kept is not None and kept[1] == width and kept[0] == text:
+        if kept is not None and kept[1] == width and kept[0] == look:
             return kept[2]
-        strips = self._wrap(text, width)
-        rendered.parts[part] = (text, width, strips)
+        strips = self._wrap(text(), width)
+        rendered.parts[part] = (look, width, strips)
         return strips
 
     def _wrap(self, text: Text, width: int) -> list[Strip]:
@@ -297,21 +325,40 @@ class TokenView(ScrollView, can_focus=True):
             for line in text.wrap(console, width)
         ]
 
+    def _view(self) -> tuple[int, int, int]:
+        """(pane width, scroll offset, wrap width)."""
+        return self.size.width, int(self.scroll_offset.y), self.text_width()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The view once per paint, not per line: a widget's size and scroll offset
+        # each walk up to the screen (~20 us a line, the most of a kept line's cost).
+        self._painting = self._view()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._painting = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        index = y + int(self.scroll_offset.y)
+        width, top, text_width = self._painting or self._view()
+        index = y + top
         if not self._blocks or index >= self._total:
             if not self._blocks and y == 0:
                 hint = Text(_empty_hint(self.model.status), "dim italic")
                 return Strip(list(hint.render(self.app.console))).extend_cell_length(width)
-            return Strip.blank(width)
+            return self._blank_line(width)
         block_index = bisect.bisect_right(self._starts, index) - 1
         block = self._blocks[block_index]
-        lines = self._block_lines(block, self.text_width())
+        lines = self._block_lines(block, text_width)
         offset = index - self._starts[block_index]
         if offset >= len(lines):
-            return Strip.blank(width)
+            return self._blank_line(width)
         return lines[offset].crop(0, width)
+
+    def _blank_line(self, width: int) -> Strip:
+        """The same blank strip for a width (a scroll then finds it styled)."""
+        if self._blank.cell_length != width:
+            self._blank = Strip.blank(width)
+        return self._blank
 
     # -- picking a call -----------------------------------------------------------------
 

@@ -8,7 +8,9 @@ way Rich does, so lines match ``Text.wrap``.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
@@ -47,6 +49,8 @@ class GrowingText:
 
     def _freeze(self, console: Console) -> None:
         text = self._open
+        if _fits(text, self._width):  # no break falls inside a line that fits
+            return
         # Only a clean word boundary is final: a break that folds an over-long word
         # can move once whitespace follows the word.
         clean = [
@@ -59,6 +63,17 @@ class GrowingText:
             self._open = text[clean[-1] :]
 
     def _render(self, text: str, console: Console) -> list[Strip]:
+        """``text``'s lines (the open line, at every frame of a stream): one line
+        of plain characters that fits is one segment, as Rich would render it,
+        without a ``Text``, a wrap and a render."""
+        width = self._width
+        if text.isascii() and text.isprintable() and len(text) <= width:
+            style = console.get_style(self.style) if self.style else None
+            segment = Segment(text, style) if style else Segment(text)
+            return [Strip([segment], len(text)).extend_cell_length(width)]
+        return self._wrapped(text, console)
+
+    def _wrapped(self, text: str, console: Console) -> list[Strip]:
         width = self._width
         styled = Text(text)
         # As a span, not the base style: Text.render applies spans only.
@@ -67,3 +82,7 @@ class GrowingText:
             Strip(list(line.render(console))).crop(0, width).extend_cell_length(width)
             for line in styled.wrap(console, width)
         ]
+
+
+def _fits(text: str, width: int) -> bool:
+    return (len(text) if text.isascii() else cell_len(text)) <= width
