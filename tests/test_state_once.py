@@ -93,25 +93,72 @@ def test_a_recording_reads_back_every_state_whole(tmp_path_factory, steps, in_su
             assert data.get("values", data.get("input")) is None
 
 
-def test_each_state_is_written_once_per_step(tmp_path):
-    messages = [{"role": "ai", "content": f"message {i} " * 20} for i in range(30)]
-    states = [{"messages": messages[: k + 1]} for k in range(30)]
-    events = _step_events(states, [True] * 30)
+def _write(tmp_path, events: list[Event]) -> list[dict[str, Any]]:
     path = tmp_path / "r.jsonl"
     writer = JsonlWriter.to_path(path)
     for event in events:
         writer(event)
     writer.close()
-    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [_text(e.to_dict()) for e in read_events(path)] == [_text(e.to_dict()) for e in events]
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_a_growing_state_is_written_as_what_it_adds(tmp_path):
+    messages = [{"role": "ai", "content": f"message {i} " * 20} for i in range(30)]
+    states = [{"messages": messages[: k + 1], "step": k} for k in range(30)]
+    lines = _write(tmp_path, _step_events(states, [True] * 30))
+    values = [d for d in lines if d["kind"] == "values"]
+    assert values[0]["values"] == states[0]  # the first is whole
+    for before, after, k in zip(values, values[1:], range(1, 30), strict=False):
+        assert after["values"] is None and after["values_from"] == before["seq"]
+        assert after["values_added"] == {"messages": [messages[k]]}
+        assert after["values_set"] == {"step": k}
     checkpoints = [d for d in lines if d["kind"] == "checkpoint"]
     tasks = [d for d in lines if d["kind"] == "task_started"]
-    values_seqs = [d["seq"] for d in lines if d["kind"] == "values"]
-    assert [d["values_from"] for d in checkpoints] == values_seqs
-    assert [d["input_from"] for d in tasks] == values_seqs
-    assert all(d["values"] is None for d in checkpoints)
+    assert [d["values_from"] for d in checkpoints] == [d["seq"] for d in values]
+    assert [d["input_from"] for d in tasks] == [d["seq"] for d in values]
     # The last line stays whole: it is the one a shell reads.
     assert lines[-1]["kind"] == "run_finished" and lines[-1]["values"] == states[-1]
-    assert [e.to_dict() for e in read_events(path)] == [e.to_dict() for e in events]
+    # The whole recording is smaller than the states alone written whole.
+    assert len(json.dumps(lines)) < sum(len(json.dumps(state)) for state in states) / 2
+
+
+@st.composite
+def growing_states(draw: st.DrawFn) -> list[Any]:
+    """States step by step: lists that grow (the same items, or equal copies), keys
+    replaced, now and then a list cut, or changed and longer, a key added, or no dict
+    at all."""
+    state: Any = draw(st.fixed_dictionaries({"messages": st.lists(json_values, max_size=2)}))
+    states = [state]
+    for _ in range(draw(st.integers(1, 6))):
+        change = draw(
+            st.sampled_from(["grow", "grow", "copy", "edit", "replace", "cut", "key", "other"])
+        )
+        if change == "other":
+            state = draw(json_values)
+        elif not isinstance(state, dict) or not isinstance(state.get("messages"), list):
+            state = {"messages": [draw(json_values)]}
+        elif change in ("grow", "copy"):
+            kept = state["messages"] if change == "grow" else copy.deepcopy(state["messages"])
+            state = {
+                **state,
+                "messages": kept + draw(st.lists(json_values, min_size=1, max_size=2)),
+            }
+        elif change == "replace":
+            state = {**state, "note": draw(json_values)}
+        elif change == "edit":  # longer, but not by growing: its first item changed
+            state = {**state, "messages": [[], *state["messages"][1:], draw(json_values)]}
+        elif change == "cut":
+            state = {**state, "messages": [*state["messages"][:-1], draw(json_values)]}
+        else:
+            state = {draw(st.sampled_from(["a", "messages", "z"])): draw(json_values), **state}
+        states.append(state)
+    return states
+
+
+@given(growing_states(), st.lists(st.booleans(), min_size=7, max_size=7))
+def test_a_growing_state_reads_back_whole(tmp_path_factory, states, shared):
+    _write(tmp_path_factory.mktemp("rec"), _step_events(states, shared[: len(states)]))
 
 
 def test_a_state_of_another_namespace_is_not_referred_to(tmp_path):
@@ -133,6 +180,26 @@ def test_a_state_of_another_namespace_is_not_referred_to(tmp_path):
         writer(event)
     writer.close()
     assert "values_from" not in path.read_text()
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        '"values_from": 5, "values_added": {}, "values_set": {}',
+        '"values_from": 0, "values_added": {"b": [1]}, "values_set": {}',
+        '"values_from": 0, "values_added": {"a": 1}, "values_set": {}',
+        '"values_from": 0, "values_added": [], "values_set": {}',
+        '"values_from": 0, "values_added": {}, "values_set": {"new": 1}',
+    ],
+)
+def test_a_growth_that_does_not_fit_its_state_names_its_line(tmp_path, tail):
+    path = tmp_path / "r.jsonl"
+    path.write_text(
+        '{"seq": 0, "t": 0, "kind": "values", "ns": [], "values": {"a": [1]}}\n'
+        f'{{"seq": 1, "t": 0, "kind": "values", "ns": [], "values": null, {tail}}}\n'
+    )
+    with pytest.raises(RecordingError, match="line 2"):
+        list(read_events(path))
 
 
 @pytest.mark.parametrize("ref", ["7", '"0"', "1"])

@@ -1,22 +1,32 @@
-"""A state is written once per step in a recording.
+"""A state is written once in a recording, and a growing state only by what it adds.
 
 LangGraph hands the debugger each step's state three times: in the ``values`` event,
-in the ``checkpoint`` saved after it, and as the input of the next step's tasks. A
-recording that writes all three grows by three copies of the whole state a step: a
-1,000-step loop over a growing message list wrote 640 MB, and writing it cost more
-than the run. So a checkpoint's ``values`` or a task's ``input`` that is exactly the
-``values`` event written last in its namespace is written as ``null``, with
-``values_from`` / ``input_from`` giving that event's ``seq``. Reading a recording puts
-the state back (``StatesRead``), so every consumer of events sees them whole.
+in the ``checkpoint`` saved after it, and as the input of the next step's tasks; and
+an agent's state is mostly a message list that grows by a message or two a step. A
+recording that wrote every copy whole grew by three copies of the whole state a
+step: a 1,000-step loop over a growing message list wrote 644 MB, and writing it
+cost the run more than a third of its time. So, in the JSONL:
+
+* a checkpoint's ``values`` or a task's ``input`` that is exactly the ``values``
+  event written last in its namespace is ``null``, with ``values_from`` /
+  ``input_from`` giving that event's ``seq``;
+* a ``values`` event whose state has the same keys as the last one, in which some
+  list only grew (and every other key is unchanged, or replaced), is ``null`` with
+  ``values_from`` (the ``seq`` it grew from), ``values_added`` (per key, the items
+  appended) and ``values_set`` (per key, a value replaced).
+
+Reading a recording (``StatesRead``) puts every state back whole, so every consumer
+of events sees them as they were; ``run_finished`` keeps its values (the last line is
+the one a shell reads).
 
 "Exactly": the same JSON text, checked without writing it (``same_json``); the
-converter shares each message list between the three, so the check is a few
-identity tests. ``run_finished`` keeps its values: the last line is the one a shell
-reads.
+converter shares each message between the events and steps that carry it, so the
+checks are identity tests.
 """
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from tui.engine.events import JSON, Checkpoint, TaskStarted, Values
@@ -53,6 +63,34 @@ def same_json(a: JSON, b: JSON) -> bool:
     return bool(a == b)
 
 
+def growth(old: JSON, new: JSON) -> tuple[dict[str, list[Any]], dict[str, Any]] | None:
+    """``new`` as what it adds to ``old``: (per key, the items appended to a list
+    that only grew; per key, a value replaced), or ``None`` when no list grew or
+    the two have different keys (or keys in another order)."""
+    if (
+        not isinstance(old, dict)
+        or not isinstance(new, dict)
+        or len(old) != len(new)
+        or list(old) != list(new)
+    ):
+        return None
+    added: dict[str, list[Any]] = {}
+    replaced: dict[str, Any] = {}
+    for key, value in new.items():
+        before = old[key]
+        if value is before:
+            continue
+        if isinstance(value, list) and isinstance(before, list) and len(value) > len(before):
+            kept = len(before)
+            # The converter's lists share their items: the same objects, in C.
+            if all(map(operator.is_, value[:kept], before)) or same_json(value[:kept], before):
+                added[key] = value[kept:]
+                continue
+        if not same_json(value, before):
+            replaced[key] = value
+    return (added, replaced) if added else None
+
+
 class StatesWritten:
     """What a writer remembers to write each state once: per namespace, the last
     ``values`` event it wrote. Not locked: its writer holds its own lock."""
@@ -63,24 +101,32 @@ class StatesWritten:
         self._last: dict[tuple[str, ...], tuple[int, JSON]] = {}
 
     def line_data(self, event: Any, data: dict[str, JSON]) -> dict[str, JSON]:
-        """``data`` (the event's ``to_dict()``) as it is written: a field equal to
-        the last state written in its namespace refers to it."""
+        """``data`` (the event's ``to_dict()``) as it is written: a state that grew
+        from the last one written in its namespace, or that is it, refers to it."""
         kind = type(event)
+        last = self._last.get(event.ns)
         if kind is Values:
             self._last[event.ns] = (event.seq, event.values)
+            if last is None:
+                return data
+            try:
+                grown = growth(last[1], event.values)
+            except RecursionError:
+                grown = None  # too deep to compare here: written whole, as json.dumps can
+            if grown is not None:
+                data["values"] = None
+                data["values_from"] = last[0]
+                data["values_added"], data["values_set"] = grown
             return data
         field = REFERRING.get(kind)
-        if field is None:
-            return data
-        last = self._last.get(event.ns)
-        value = data.get(field)
-        if last is None or value is None:
+        value = data.get(field) if field is not None else None
+        if field is None or last is None or value is None:
             return data
         seq, state = last
         try:
             same = same_json(value, state)
         except RecursionError:
-            same = False  # too deep to compare here: written whole, as json.dumps can
+            same = False
         if same:
             data[field] = None
             data[_FROM[field]] = seq
@@ -96,17 +142,39 @@ class StatesRead:
         self._values: dict[int, JSON] = {}
 
     def resolve(self, data: dict[str, Any]) -> dict[str, Any]:
-        """``data`` with any ``values_from`` / ``input_from`` replaced by the state it
-        names; ``ValueError`` if it names no ``values`` event read before."""
-        if data.get("kind") == "values" and type(data.get("seq")) is int:
-            self._values[data["seq"]] = data.get("values")
+        """``data`` with its state whole again; ``ValueError`` names a reference to
+        no ``values`` event read before, or a growth that does not fit it."""
+        if data.get("kind") == "values":
+            if "values_from" in data:
+                base = self._state(data, "values_from")
+                data["values"] = _grown(
+                    base, data.pop("values_added", None), data.pop("values_set", None)
+                )
+            if type(data.get("seq")) is int:
+                self._values[data["seq"]] = data.get("values")
             return data
         for field, ref_key in _FROM.items():
             if ref_key in data:
-                seq = data.pop(ref_key)
-                if type(seq) is not int or seq not in self._values:
-                    raise ValueError(
-                        f"{ref_key} {seq!r} names no values event earlier in the recording"
-                    )
-                data[field] = self._values[seq]
+                data[field] = self._state(data, ref_key)
         return data
+
+    def _state(self, data: dict[str, Any], ref_key: str) -> JSON:
+        seq = data.pop(ref_key)
+        if type(seq) is not int or seq not in self._values:
+            raise ValueError(f"{ref_key} {seq!r} names no values event earlier in the recording")
+        return self._values[seq]
+
+
+def _grown(base: JSON, added: Any, replaced: Any) -> dict[str, Any]:
+    if not (isinstance(base, dict) and isinstance(added, dict) and isinstance(replaced, dict)):
+        raise ValueError("values_added and values_set extend a values event's state")
+    state = dict(base)  # its keys, in its order
+    for key, items in added.items():
+        if not (isinstance(state.get(key), list) and isinstance(items, list)):
+            raise ValueError(f"values_added {key!r} extends no list of the state")
+        state[key] = state[key] + items
+    for key, value in replaced.items():
+        if key not in state:
+            raise ValueError(f"values_set {key!r} is no key of the state")
+        state[key] = value
+    return state
