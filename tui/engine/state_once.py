@@ -5,7 +5,7 @@ in the ``checkpoint`` saved after it, and as the input of the next step's tasks;
 an agent's state is mostly a message list that grows by a message or two a step. A
 recording that wrote every copy whole grew by three copies of the whole state a
 step: a 1,000-step loop over a growing message list wrote 644 MB, and writing it
-cost the run more than a third of its time. So, in the JSONL:
+took 1.3-2.5 s where the whole run of the bare graph takes 7 s. So, in the JSONL:
 
 * a checkpoint's ``values`` or a task's ``input`` that is exactly the ``values``
   event written last in its namespace is ``null``, with ``values_from`` /
