@@ -18,7 +18,7 @@ variants, as the Session always has one.
             folder (every event written as a line, as a user's run does). Timed
             until ``run_headless`` returns.
 
-Each variant runs 5 times (3 with --quick) after a warm-up, each time right beside a
+Each variant runs 7 times (3 with --quick) after a warm-up, each time right beside a
 baseline run of its own (before it, then after it, by turns): its ratio is to that
 run. Medians are reported.
 Targets (median of paired runs): headless time / baseline time <= 1.25: a headless
@@ -209,7 +209,8 @@ def per_token_costs(builder) -> dict[str, float]:
 
 def main() -> None:
     args = parse_args(__doc__)
-    chunks, reps = (2_000, 3) if args.quick else (20_000, 5)
+    # Seven pairs: a bare run here takes 1.8-2.6 s within one quiet minute.
+    chunks, reps = (2_000, 3) if args.quick else (20_000, 7)
     header(f"engine throughput: {chunks:,} chunks, {reps} runs of each variant", args.quick)
 
     folder = Path(tempfile.mkdtemp(prefix="bench-throughput-"))

@@ -35,6 +35,18 @@ def test_a_cut_label_is_what_text_truncate_shows(label, width, style):
     assert cell_len(plain) == width
 
 
+@given(st.integers(1, 10**9 - 1))
+def test_a_token_count_keeps_its_gap_from_the_time_beside_it(n):
+    label = table.token_count(n)
+    assert len(label) <= 4
+    if n < 10_000:
+        assert label == str(n)  # exact while it fits
+    else:
+        # Never more than the count: 17,999 is 17k.
+        value = round(float(label[:-1]) * {"k": 1e3, "M": 1e6}[label[-1]])
+        assert value <= n < value + {"k": 1e3, "M": 1e6 if n >= 10**7 else 1e5}[label[-1]]
+
+
 @given(
     LABELS,
     st.integers(10, 200),

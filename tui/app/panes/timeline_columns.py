@@ -130,7 +130,19 @@ def _duration(row: TaskRow, frame: Frame, width: int) -> list[Piece]:
 
 
 def _tokens(row: TaskRow, frame: Frame, width: int) -> list[Piece]:
-    return [((str(row.tokens) if row.tokens else "").rjust(width), "")]
+    return [((token_count(row.tokens) if row.tokens else "").rjust(width), "")]
+
+
+def token_count(n: int) -> str:
+    """A count in four cells at most (to a thousand millions), so that the column keeps
+    its gap from the time beside it: 9999, 17k, 999k, 1.2M, 12M."""
+    if n < 10_000:
+        return str(n)
+    if n < 1_000_000:
+        return f"{n // 1000}k"
+    if n < 10_000_000:
+        return f"{n // 100_000 / 10:.1f}M"
+    return f"{n // 1_000_000}M"
 
 
 def _ttft(row: TaskRow, frame: Frame, width: int) -> list[Piece]:
