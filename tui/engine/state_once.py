@@ -19,9 +19,8 @@ Reading a recording (``StatesRead``) puts every state back whole, so every consu
 of events sees them as they were; ``run_finished`` keeps its values (the last line is
 the one a shell reads).
 
-"Exactly": the same JSON text, checked without writing it (``same_json``); the
-converter shares each message between the events and steps that carry it, so the
-checks are identity tests.
+"Exactly": the same JSON text (``same_json``); the converter shares each message
+between the events and steps that carry it, so the checks are mostly identity tests.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ import operator
 from typing import Any
 
 from tui.engine.events import JSON, Checkpoint, TaskStarted, Values
+from tui.engine.shared_json import plain_encode
 
 REFERRING: dict[type, str] = {Checkpoint: "values", TaskStarted: "input"}
 """The events whose field may refer to the last ``values`` event, and that field."""
@@ -38,29 +38,30 @@ _FROM = {field: f"{field}_from" for field in REFERRING.values()}
 
 
 def same_json(a: JSON, b: JSON) -> bool:
-    """``json.dumps(a) == json.dumps(b)``, without writing either (identical objects,
-    such as shared message lists, are not looked into)."""
+    """``json.dumps(a) == json.dumps(b)``. The converter shares what did not change
+    (each message, each list of messages) between the events and steps that carry it,
+    so the keys and items of a state are mostly the same objects and are not written
+    at all; the rest is written by the C encoder and compared."""
     if a is b:
         return True
-    if isinstance(a, dict):
-        if not isinstance(b, dict) or len(a) != len(b):
-            return False
+    if isinstance(a, dict) and isinstance(b, dict):
         # Same keys in the same order: json writes them in order.
-        return all(
-            ka == kb and type(ka) is type(kb) and same_json(va, vb)
-            for (ka, va), (kb, vb) in zip(a.items(), b.items(), strict=True)
+        return len(a) == len(b) and all(
+            ka == kb and type(ka) is type(kb) and (va is vb or _same_text(va, vb))
+            for (ka, va), (kb, vb) in zip(a.items(), b.items(), strict=False)
         )
-    if isinstance(a, list | tuple):
-        if not isinstance(b, list | tuple) or len(a) != len(b):
-            return False
-        return all(same_json(x, y) for x, y in zip(a, b, strict=True))
-    # 1, 1.0 and True are equal but written apart, as are 0.0 and -0.0; NaN is
-    # unequal to itself (and then simply written again).
-    if type(a) is not type(b):
-        return False
-    if type(a) is float:
-        return a == b and repr(a) == repr(b)
-    return bool(a == b)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(
+            x is y or _same_text(x, y) for x, y in zip(a, b, strict=False)
+        )
+    return _same_text(a, b)
+
+
+def _same_text(a: JSON, b: JSON) -> bool:
+    try:
+        return plain_encode(a) == plain_encode(b)
+    except (ValueError, TypeError, RecursionError):
+        return False  # written whole, as the writer can
 
 
 def growth(old: JSON, new: JSON) -> tuple[dict[str, list[Any]], dict[str, Any]] | None:
@@ -109,10 +110,7 @@ class StatesWritten:
             self._last[event.ns] = (event.seq, event.values)
             if last is None:
                 return data
-            try:
-                grown = growth(last[1], event.values)
-            except RecursionError:
-                grown = None  # too deep to compare here: written whole, as json.dumps can
+            grown = growth(last[1], event.values)
             if grown is not None:
                 data["values"] = None
                 data["values_from"] = last[0]
@@ -123,11 +121,7 @@ class StatesWritten:
         if field is None or last is None or value is None:
             return data
         seq, state = last
-        try:
-            same = same_json(value, state)
-        except RecursionError:
-            same = False
-        if same:
+        if same_json(value, state):
             data[field] = None
             data[_FROM[field]] = seq
         return data
