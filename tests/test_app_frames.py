@@ -71,14 +71,9 @@ async def test_a_finished_run_draws_nothing_until_something_happens(open_session
 
 
 async def test_a_token_repaints_its_line_not_the_pane(monkeypatch):
-    events = streaming_run(120)  # several lines of one reply, below its header
-    source = ReplaySource(events, name="stream.jsonl")
-    source.player.position = len(events) - 1  # one token still to come
-    app = DebuggerApp(source)
+    app = _one_token_to_come(120)  # several lines of one reply, below its header
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: app.model.tokens_out == 119, what="the first 119 tokens")
-        await pilot.pause(FRAME_S)
-        await pilot.pause()
+        await _all_but_the_last_shown(pilot, app, 120)
         height = app.tokens.size.height
         lines = _count_calls(monkeypatch, TokenView, "render_line")
         await pilot.press("full_stop")  # one event on: the last token
@@ -136,14 +131,9 @@ async def test_a_frame_paints_its_panes_itself(monkeypatch):
     """The frame that folds a token sends it to the terminal itself: not a hop
     later through the widgets' idle, an ``Update`` to the screen and the screen's
     update timer."""
-    events = streaming_run(30)
-    source = ReplaySource(events, name="stream.jsonl")
-    source.player.position = len(events) - 1  # one token still to come
-    app = DebuggerApp(source)
+    app = _one_token_to_come(30)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: app.model.tokens_out == 29, what="the first 29 tokens")
-        await pilot.pause(FRAME_S)
-        await pilot.pause()
+        await _all_but_the_last_shown(pilot, app, 30)
         sent: list[tuple[str, bool]] = []  # each piece of text sent, and if by a frame
         display = App._display
 
@@ -159,6 +149,22 @@ async def test_a_frame_paints_its_panes_itself(monkeypatch):
         assert all(in_frame for text, in_frame in sent if "word29" in text)
 
 
+def _one_token_to_come(tokens: int) -> DebuggerApp:
+    """The app on a recording of one streaming reply, played up to its last token."""
+    events = streaming_run(tokens)
+    source = ReplaySource(events, name="stream.jsonl")
+    source.player.position = len(events) - 1
+    return DebuggerApp(source)
+
+
+async def _all_but_the_last_shown(pilot: Any, app: DebuggerApp, tokens: int) -> None:
+    await wait_until(
+        pilot, lambda: app.model.tokens_out == tokens - 1, what="all but the last token"
+    )
+    await pilot.pause(FRAME_S)  # and the frame after them
+    await pilot.pause()
+
+
 def _on_stack(function: str) -> bool:
     frame = sys._getframe(1)
     while frame is not None:
@@ -171,14 +177,9 @@ def _on_stack(function: str) -> bool:
 async def test_a_frame_that_painted_its_pane_does_not_wake_it_again(monkeypatch):
     """The token pane's refresh would ask its message pump for an idle turn, to tell
     the screen to paint it; the frame painted it, so no turn is asked for."""
-    events = streaming_run(30)
-    source = ReplaySource(events, name="stream.jsonl")
-    source.player.position = len(events) - 1  # one token still to come
-    app = DebuggerApp(source)
+    app = _one_token_to_come(30)
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: app.model.tokens_out == 29, what="the first 29 tokens")
-        await pilot.pause(FRAME_S)
-        await pilot.pause()
+        await _all_but_the_last_shown(pilot, app, 30)
         posted: list[str] = []
         post = app.tokens.post_message
 
