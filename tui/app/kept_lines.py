@@ -138,8 +138,10 @@ class KeptLinesStylesCache(StylesCache):
         ansi_theme: TerminalTheme,
         native_ansi: bool,
     ) -> Strip:
-        if y not in self._rows:
-            return super().render_line(
+        draw = super().render_line
+
+        def drawn(content_line: Callable[[int], Strip]) -> Strip:
+            return draw(
                 styles,
                 y,
                 size,
@@ -147,31 +149,20 @@ class KeptLinesStylesCache(StylesCache):
                 padding,
                 base_background,
                 background,
-                render_content_line,
+                content_line,
                 border_title,
                 border_subtitle,
                 opacity,
                 ansi_theme,
                 native_ansi,
             )
+
+        if y not in self._rows:
+            return drawn(render_content_line)
         content = render_content_line(y - self._top)
         kept = self._kept.pop(id(content), None)
         if kept is None or kept[0] is not content:
-            line = super().render_line(
-                styles,
-                y,
-                size,
-                content_size,
-                padding,
-                base_background,
-                background,
-                lambda _y: content,
-                border_title,
-                border_subtitle,
-                opacity,
-                ansi_theme,
-                native_ansi,
-            )
+            line = drawn(lambda _y: content)
             kept = (content, line)
             if len(self._kept) >= self._capacity:  # the least recently drawn goes
                 del self._kept[next(iter(self._kept))]
