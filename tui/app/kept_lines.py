@@ -27,6 +27,7 @@ scrolls, styles and sizes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from rich.segment import Segment
@@ -46,6 +47,14 @@ SPARE_LINES = 16
 ROW_LOOKS = 64  # a scrollbar's rows: a few dozen looks (track, thumb, eighths, hover)
 """Kept beyond two pane heights: the open line of a stream is a new strip at every
 frame, and the lines the pane shows must outlive them until the next scroll."""
+
+
+@lru_cache(maxsize=16)
+def blank_line(width: int) -> Strip:
+    """A blank line ``width`` cells wide, the same strip every time for a width: the
+    blank lines below a pane's text compare equal at once (the same object) when a
+    repaint looks at them, and a scroll finds them styled already."""
+    return Strip.blank(width)
 
 
 class KeptLinesStylesCache(StylesCache):

@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.app.kept_lines import blank_line
 from tui.app.panes import timeline_columns as table
 from tui.app.text.literal import one_line
 from tui.app.view.records import TaskRow
@@ -71,7 +72,6 @@ class Timeline(ScrollView, can_focus=True):
         self._shown_at: tuple[int, int, int, int] | None = None
         self._fresh: dict[int, Strip] = {}
         """Lines drawn by ``_repaint`` for the paint that follows it (once each)."""
-        self._blank = Strip.blank(0)
         self._header: tuple[tuple[list[tuple[table.Column, int]], int], Strip] | None = None
         """The header line, for the columns and width it was drawn for."""
 
@@ -236,7 +236,7 @@ class Timeline(ScrollView, can_focus=True):
             return self._header[1]
         index = y + top - 1
         if index < 0:
-            return self._blank_line(width)
+            return blank_line(width)
         if index < len(self.rows):
             cursor = (
                 self.get_component_rich_style("timeline--cursor") if index == self.cursor else None
@@ -250,14 +250,7 @@ class Timeline(ScrollView, can_focus=True):
                 text.append(mark, "bold red")
                 text.append(one_line(node, 24) + " ", "bold yellow")
             return self._strip(text, width, None)
-        return self._blank_line(width)
-
-    def _blank_line(self, width: int) -> Strip:
-        """One blank strip per width: the lines below the last row are looked at on
-        every tick, and the same strip compares equal at once."""
-        if self._blank.cell_length != width:
-            self._blank = Strip.blank(width)
-        return self._blank
+        return blank_line(width)
 
     def _strip(self, text: Text, width: int, style: Style | None) -> Strip:
         segments = list(text.render(self.app.console))

@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
-from tui.app.kept_lines import KeptLinesStylesCache, KeptRowsScrollBar
+from tui.app.kept_lines import KeptLinesStylesCache, KeptRowsScrollBar, blank_line
 from tui.app.text.growing_text import GrowingText
 from tui.app.text.literal import literal, one_line
 from tui.app.view.records import LlmCall, TokenBlock
@@ -187,7 +187,6 @@ class TokenView(ScrollView, can_focus=True):
         self._synced_width = 0
         # A scroll moves every line: each comes back as drawn, not styled again.
         self._styles_cache = KeptLinesStylesCache()
-        self._blank = Strip.blank(0)
         self._painting: tuple[int, int, int] | None = None
 
     def on_mount(self) -> None:
@@ -345,20 +344,14 @@ class TokenView(ScrollView, can_focus=True):
             if not self._blocks and y == 0:
                 hint = Text(_empty_hint(self.model.status), "dim italic")
                 return Strip(list(hint.render(self.app.console))).extend_cell_length(width)
-            return self._blank_line(width)
+            return blank_line(width)
         block_index = bisect.bisect_right(self._starts, index) - 1
         block = self._blocks[block_index]
         lines = self._block_lines(block, text_width)
         offset = index - self._starts[block_index]
         if offset >= len(lines):
-            return self._blank_line(width)
+            return blank_line(width)
         return lines[offset].crop(0, width)
-
-    def _blank_line(self, width: int) -> Strip:
-        """The same blank strip for a width (a scroll then finds it styled)."""
-        if self._blank.cell_length != width:
-            self._blank = Strip.blank(width)
-        return self._blank
 
     # -- picking a call -----------------------------------------------------------------
 
