@@ -5,30 +5,38 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import uuid
 
+import pytest
+from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, LLMResult
 from langgraph.checkpoint.memory import InMemorySaver
 
 from tui.engine.checkpointer import Checkpointer
 from tui.engine.event_bus import EventBus
-from tui.engine.events import Custom, Event, Notice, Token
+from tui.engine.events import Custom, Event, LlmFinished, Notice, Token
+from tui.engine.llm_stats import LlmStatsHandler
 from tui.engine.status import NoticeLevel
 from tui.engine.watchdog import LoopWatchdog
 
 
-def _bus() -> tuple[EventBus, list[Event]]:
+def _bus(origin: float = 0.0) -> tuple[EventBus, list[Event]]:
     seen: list[Event] = []
     clock = iter(range(1000))
-    return EventBus(lambda: float(next(clock)), seen.append), seen
+    return EventBus(lambda: float(next(clock)), seen.append, origin=origin), seen
 
 
 def test_the_bus_numbers_times_and_delivers_in_one_order():
-    bus, observed = _bus()
+    bus, observed = _bus(origin=-10.0)
     got: list[Event] = []
     bus.add_listener(got.append)
     for n in range(3):
         bus.emit(Custom(data=n))
-    assert [(e.seq, e.t, e.data) for e in got] == [(0, 0.0, 0), (1, 1.0, 1), (2, 2.0, 2)]
-    assert observed == got
+    bus.emit_token(Token(node="n", text="a", message_id="m"), bus.generation)
+    # A time is the clock's, from the origin the bus was given (the session's start).
+    assert [(e.seq, e.t) for e in got] == [(0, 10.0), (1, 11.0), (2, 12.0), (3, 13.0)]
+    assert [e.data for e in got[:3]] == [0, 1, 2]
+    assert observed == got[:3]
     assert bus.drain(limit=2) == got[:2] and bus.drain() == got[2:] and bus.drain() == []
 
 
@@ -60,6 +68,55 @@ def test_a_failing_listener_is_removed_and_reported():
     notices = [e for e in bus.drain() if isinstance(e, Notice)]
     assert len(notices) == 1 and notices[0].level == NoticeLevel.ERROR
     assert "disk full" in notices[0].text
+
+
+@pytest.mark.parametrize("others_take_tokens", [False, True])
+def test_a_listener_that_fails_on_a_token_is_removed_and_reported(others_take_tokens):
+    # Alone among the token listeners (a headless run's writer), or beside another.
+    bus, _ = _bus()
+    kept: list[Event] = []
+
+    def broken(event: Event) -> None:
+        raise OSError("disk full")
+
+    bus.add_listener(broken)
+    bus.add_listener(kept.append, tokens=others_take_tokens)
+    bus.emit_token(Token(node="n", text="a", message_id="m"), bus.generation)
+    bus.emit_token(Token(node="n", text="b", message_id="m"), bus.generation)
+    assert bus.listeners == [kept.append]
+    kinds = [type(e).__name__ for e in kept]
+    assert kinds == (["Token", "Notice", "Token"] if others_take_tokens else ["Notice"])
+    notices = [e for e in bus.drain() if isinstance(e, Notice)]
+    assert len(notices) == 1 and notices[0].seq == 1 and "disk full" in notices[0].text
+
+
+def test_each_llm_call_counts_its_own_chunks_when_calls_stream_at_once():
+    """Two calls whose chunks interleave (a fan-out): each call's chunks, first token
+    and end are its own, whichever UUID object its events carry."""
+    now = iter(range(100))
+    finished: list[Event] = []
+    stats = LlmStatsHandler(finished.append, lambda: float(next(now)))
+    a, b = uuid.uuid4(), uuid.uuid4()
+    stats.on_chat_model_start({}, [[]], run_id=a)  # t=0
+    stats.on_chat_model_start({}, [[]], run_id=b)  # t=1
+    chunk = ChatGenerationChunk(message=AIMessageChunk(content="w"))
+    # a at t=2, b at t=3 (as an equal UUID, not the same object), then a, a, b.
+    for run_id in (a, uuid.UUID(str(b)), a, a, b):
+        stats.on_llm_new_token("w", run_id=run_id, chunk=chunk, parent_run_id=None, tags=[])
+    reply = LLMResult(generations=[[ChatGeneration(message=AIMessage(content="www"))]])
+    stats.on_llm_end(reply, run_id=b)  # t=4
+    stats.on_llm_new_token("late", run_id=b, chunk=chunk)  # after its end: no call's
+    stats.on_llm_end(reply, run_id=a)  # t=5
+    # A token that came before its call's start (no call yet), then the call.
+    c = uuid.uuid4()
+    stats.on_llm_new_token("early", run_id=c, chunk=chunk)
+    stats.on_chat_model_start({}, [[]], run_id=c)  # t=6
+    stats.on_llm_new_token("w", run_id=c, chunk=chunk)  # t=7
+    stats.on_llm_end(reply, run_id=c)  # t=8
+    calls = {e.run_id: e for e in finished if isinstance(e, LlmFinished)}
+    assert (calls[str(a)].chunks, calls[str(a)].ttft_s, calls[str(a)].duration_s) == (3, 2.0, 5.0)
+    assert (calls[str(b)].chunks, calls[str(b)].ttft_s, calls[str(b)].duration_s) == (2, 2.0, 3.0)
+    assert (calls[str(c)].chunks, calls[str(c)].ttft_s) == (1, 1.0)
 
 
 def test_a_listener_that_takes_no_tokens_gets_every_other_event_in_the_one_order():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import threading
 import time
@@ -115,6 +116,41 @@ def test_a_token_written_on_an_event_loop_is_flushed_by_that_loop(tmp_path):
     try:
         asyncio.run(asyncio.wait_for(stream(), timeout=30))
         assert set(threading.enumerate()) <= threads, "a flusher thread was started"
+    finally:
+        writer.close()
+
+
+@pytest.mark.parametrize("on_a_loop", [False, True])
+def test_a_stream_closed_under_waiting_tokens_breaks_the_writer_which_says_so(on_a_loop):
+    # Tokens wait for a flush (a timer on the loop that wrote them, else the flusher
+    # thread); the stream is closed by someone else meanwhile. The flush finds it:
+    # nothing piles up waiting for a flush that never comes.
+    out = io.StringIO()
+    writer = JsonlWriter(out)
+
+    def write() -> None:
+        writer(Values(values={}))  # written through: the tokens after it may wait
+        writer(Token(node="n", text="a", message_id="m"))
+        out.close()
+        writer(Token(node="n", text="b", message_id="m"))
+
+    async def on_loop() -> None:
+        write()
+        while writer.broken is None:
+            await asyncio.sleep(0.005)
+
+    try:
+        if on_a_loop:
+            asyncio.run(asyncio.wait_for(on_loop(), timeout=30))
+        else:
+            write()
+            deadline = time.monotonic() + 30
+            while writer.broken is None:
+                assert time.monotonic() < deadline, "the waiting tokens' flush never came"
+                time.sleep(0.005)
+        with pytest.raises(ListenerFailed, match="closed file"):
+            writer(Token(node="n", text="c", message_id="m"))
+        writer(Token(node="n", text="d", message_id="m"))  # said once
     finally:
         writer.close()
 

@@ -10,8 +10,8 @@ import time
 
 
 class Clock:
-    def now(self) -> float:
-        return time.monotonic()
+    # The C function itself: the bus reads it for every streamed token.
+    now = staticmethod(time.monotonic)
 
 
 class FrozenClock(Clock):

@@ -27,8 +27,13 @@ class EventBus:
         now: Callable[[], float],
         observe: Callable[[Event], None],
         redactor: Redactor | None = None,
+        *,
+        origin: float = 0.0,
     ) -> None:
+        # An event's time is ``now() - origin``: the session hands in its clock's
+        # own ``now`` (a C function, for the real clock), not a method around it.
         self._now = now
+        self._origin = origin
         self._observe = observe
         """The owner's own tracking (status, checkpoints), before any listener; not
         called for tokens, which it has nothing to do with."""
@@ -83,16 +88,24 @@ class EventBus:
                 redact_event_text(token, self._redactor)
             token.seq = self._seq
             self._seq += 1
-            token.t = self._now()
+            token.t = self._now() - self._origin
             if self.queueing:
                 self.queue.put(token)
-            self._hand_out(token, self._token_listeners)
+            listeners = self._token_listeners
+            if len(listeners) != 1:
+                self._hand_out(token, listeners)
+                return
+            try:  # one listener (a headless run's writer): no list of failures
+                listeners[0](token)
+            except Exception as failure:
+                self._drop(listeners[0])
+                self._deliver(Notice(level=NoticeLevel.ERROR, text=_failure(failure)))
 
     def _deliver(self, event: Event) -> None:
         redact_event_text(event, self._redactor)
         event.seq = self._seq
         self._seq += 1
-        event.t = self._now()
+        event.t = self._now() - self._origin
         token = type(event) is Token
         if not token:
             self._observe(event)
@@ -106,14 +119,17 @@ class EventBus:
             try:
                 listener(event)
             except Exception as failure:
-                # A broken consumer (closed pipe, full disk) must not take the run
-                # down with it: drop that consumer, and tell the others (the screen,
-                # a headless run's stderr) after this event.
-                self._listeners = tuple(x for x in self._listeners if x is not listener)
-                self._token_listeners = tuple(x for x in self._token_listeners if x is not listener)
+                self._drop(listener)
                 failures.append(failure)
         for broken in failures:
             self._deliver(Notice(level=NoticeLevel.ERROR, text=_failure(broken)))
+
+    def _drop(self, listener: Listener) -> None:
+        # A broken consumer (closed pipe, full disk) must not take the run down with
+        # it: it is dropped, and the others (the screen, a headless run's stderr) are
+        # told after this event.
+        self._listeners = tuple(x for x in self._listeners if x is not listener)
+        self._token_listeners = tuple(x for x in self._token_listeners if x is not listener)
 
 
 def _failure(exc: Exception) -> str:

@@ -57,6 +57,9 @@ class LlmStatsHandler(BaseCallbackHandler):
         self._now = now
         self._jsonify = jsonify or Jsonifier()
         self._calls: dict[UUID, _Call] = {}
+        # The call the last token belonged to, by its run id's identity: LangChain
+        # hands every event of a call the same UUID object, whose hash is Python code.
+        self._streaming: tuple[UUID | None, _Call | None] = (None, None)
 
     def on_chat_model_start(
         self,
@@ -99,6 +102,7 @@ class LlmStatsHandler(BaseCallbackHandler):
             started=self._now(),
         )
         self._calls[run_id] = call
+        self._streaming = (None, None)  # a token seen before its call's start found none
         self._emit(
             LlmStarted(
                 ns=call.ns,
@@ -113,10 +117,20 @@ class LlmStatsHandler(BaseCallbackHandler):
         )
 
     def on_llm_new_token(
-        self, token: Any, *, run_id: UUID, chunk: Any = None, **kwargs: Any
+        self,
+        token: Any,
+        *,
+        run_id: UUID,
+        chunk: Any = None,
+        parent_run_id: UUID | None = None,  # named, so that no dict is made for them
+        tags: list[str] | None = None,
+        **kwargs: Any,
     ) -> None:
         # Runs for every streamed chunk: text (nearly every one) is output at once.
-        call = self._calls.get(run_id)
+        last_id, call = self._streaming
+        if run_id is not last_id:
+            call = self._calls.get(run_id)
+            self._streaming = (run_id, call)
         if call is not None and (token or _has_output(chunk)):
             call.chunks += 1
             if call.first_token is None:

@@ -82,6 +82,10 @@ class Normalizer:
         self.repeated_tool_names = False
         # Per streaming message: what redaction still holds back of each part.
         self._streams: dict[tuple[tuple[str, ...], str | None], _MessageStreams] = {}
+        # The origin of the last streamed chunk's metadata: LangGraph hands every
+        # chunk of a call the same metadata dict, so a token reads it once.
+        self._metadata: Any = None
+        self._origin: tuple[str, str | None, int | None] = ("", None, None)
 
     def events_for(self, part: Mapping[str, Any], now: float) -> list[Event]:
         kind = part.get("type")
@@ -125,7 +129,10 @@ class Normalizer:
             or "reasoning_content" in message.additional_kwargs
         ):
             return NOT_PLAIN
-        node, task_id, step = _origin(metadata or {})
+        if metadata is not self._metadata:
+            self._origin = _origin(metadata or {})
+            self._metadata = metadata
+        node, task_id, step = self._origin
         ns = part.get("ns") or ()
         if type(ns) is not tuple:
             ns = tuple(ns)

@@ -117,6 +117,18 @@ class JsonlWriter:
         return cls(stream, close=True, name=str(path))
 
     def __call__(self, event: Event) -> None:
+        if type(event) is Token:
+            with self._mutex:
+                if self._unflushed and self._token_lines.fits(event):
+                    # Nearly every token: a flush is on its way (and will find a
+                    # stream that broke or was closed meanwhile); the token's line is
+                    # made with the others it writes.
+                    self._tokens.append(event)
+                    self.count += 1
+                    return
+        self._take(event)
+
+    def _take(self, event: Event) -> None:
         token = type(event) is Token
         with self._mutex:  # the condition's own lock, entered without its wrapper
             if self.broken is None and not self._stream.closed:
@@ -207,12 +219,9 @@ class JsonlWriter:
     def _flush_due(self) -> None:
         """A batch's time has come (on the loop that wrote it)."""
         with self._lock:
-            if (
-                self._unflushed
-                and not self._closed
-                and self.broken is None
-                and not self._stream.closed
-            ):
+            # A stream closed under the waiting tokens is found by writing them: the
+            # writer breaks, and says so at the next event.
+            if self._unflushed and not self._closed and self.broken is None:
                 try:
                     self._flush()
                 except (OSError, ValueError) as exc:
@@ -220,7 +229,7 @@ class JsonlWriter:
 
     def _flush_pending(self) -> None:
         with self._lock:
-            while not (self._closed or self._stream.closed or self.broken is not None):
+            while not (self._closed or self.broken is not None):
                 if not self._unflushed:
                     self._lock.wait()
                     continue

@@ -26,6 +26,8 @@ _TASK_EVENTS = ("on_chain_start", "on_chain_end", "on_chain_error")
 
 class RunCallbacks(BaseCallbackHandler):
     run_inline = True
+    # Read for every event, every token's included: a value, not the base's property.
+    ignore_llm = False
 
     def __init__(self, llm_stats: LlmStatsHandler, watcher: TaskWatcher) -> None:
         # The listeners' own bound methods, found by LangChain's getattr: no hop.

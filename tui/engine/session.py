@@ -204,7 +204,7 @@ class Session(SessionFront):
         self.redactor.learn(secret_values_in(self.options.run_inputs.config))
         self.redactor.learn(secret_values_in(self.options.run_inputs.context))
         self._t0 = self.clock.now()
-        self._bus = EventBus(self.now, self._track, self.redactor)
+        self._bus = EventBus(self.clock.now, self._track, self.redactor, origin=self._t0)
         self._run: ActiveRun | None = None
         self._normalizer = Normalizer(self.jsonify)
         # Checkpoint events wait here until their checkpoint is saved.

@@ -160,7 +160,7 @@ class ServerSession(SessionFront):
         )
         self._closed = False
         self._t0 = self.clock.now()
-        self._bus = EventBus(self.now, self._track, self.redactor)
+        self._bus = EventBus(self.clock.now, self._track, self.redactor, origin=self._t0)
         self._normalizer = Normalizer(self.jsonify)
         self._run: _Run | None = None
         self._as_nodes: dict[str, str] = {}
