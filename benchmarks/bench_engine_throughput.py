@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import gc
+import io
 import json
 import tempfile
 import threading
@@ -49,10 +50,10 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, MessagesState, StateGraph
 
-from tui.engine.events import Token
 from tui.engine.jsonify import Jsonifier
 from tui.engine.llm_stats import LlmStatsHandler
 from tui.engine.normalize import STREAM_MODES, Normalizer
+from tui.engine.recording import JsonlWriter
 from tui.engine.session import Session, SessionOptions
 
 TARGET_OVERHEAD = 2.0
@@ -176,7 +177,8 @@ def run_headless(builder, folder: Path) -> tuple[float, float, collections.Count
 
 
 def per_token_costs(builder) -> dict[str, float]:
-    """Microseconds per token for the engine's own steps, each in a tight loop."""
+    """Microseconds per token for each step of the engine's token path (the one a
+    plain text chunk takes), each in a tight loop."""
     graph = builder.compile(checkpointer=InMemorySaver())
 
     async def grab() -> list[dict[str, Any]]:
@@ -189,22 +191,23 @@ def per_token_costs(builder) -> dict[str, float]:
     n = 20_000
     normalizer = Normalizer(Jsonifier())
     t0 = time.perf_counter()
-    for _ in range(n):
-        normalizer.events_for(part, 1.0)
+    tokens = [normalizer.plain_token(part) for _ in range(n)]
     normalize = (time.perf_counter() - t0) / n
     session = Session(graph, name="micro")
     try:
-        tokens = [Token(node="agent", text="w ", message_id="m") for _ in range(n)]
+        session.listeners_only()
+        writer = JsonlWriter(io.StringIO())
+        session.add_listener(writer)
+        emit = session._bus.emit_token  # the step itself, timed
+        generation = session._bus.generation
         t0 = time.perf_counter()
         for token in tokens:
-            session._emit(token, None)
-        emit = (time.perf_counter() - t0) / n
-        t0 = time.perf_counter()
-        session.drain()
-        drain = (time.perf_counter() - t0) / n
+            emit(token, generation)
+        writer.close()
+        emit_and_write = (time.perf_counter() - t0) / n
     finally:
         session.close()
-    return {"normalize": normalize * 1e6, "emit": emit * 1e6, "drain": drain * 1e6}
+    return {"normalize": normalize * 1e6, "emit": emit_and_write * 1e6}
 
 
 def main() -> None:
@@ -300,8 +303,8 @@ def main() -> None:
     micro = per_token_costs(build_graph(50))
     print(
         f"   per token: raw stream {raw_per_token * 1e6:.1f} us; the session adds {per_token * 1e6:+.1f} us"
-        f" (wall), of which Normalizer.events_for {micro['normalize']:.1f} us, Session._emit"
-        f" {micro['emit']:.1f} us, drain {micro['drain']:.2f} us (tight loops); the rest is the"
+        f" (wall), of which Normalizer.plain_token {micro['normalize']:.1f} us, EventBus.emit_token"
+        f" with the writer {micro['emit']:.1f} us (tight loops); the rest is the"
         " LlmStatsHandler callback dispatch and the two threads sharing the GIL"
     )
 
