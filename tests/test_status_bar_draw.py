@@ -11,6 +11,8 @@ from typing import Any
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from rich.cells import cell_len
+from rich.console import Console
 from textual.geometry import Region
 from textual.widget import Widget
 
@@ -18,8 +20,9 @@ from tests.app_helpers import wait_until
 from tests.helpers import streaming_run
 from tests.hostile import HOSTILE_TEXTS, hostile_text
 from tui.app.app import DebuggerApp
-from tui.app.panes.status_bar import StatusBar
+from tui.app.panes.status_bar import HINT_LINES, StatusBar, hint_lines
 from tui.app.replay import ReplaySource
+from tui.app.text.literal import one_line
 from tui.engine.status import RunStatus
 
 TEXTS = st.one_of(st.sampled_from(HOSTILE_TEXTS), hostile_text, st.text(max_size=60))
@@ -47,7 +50,7 @@ async def test_the_status_bar_draws_what_textual_would():
             follow=st.booleans(),
             player=st.one_of(st.sampled_from(["", "▶ 1x 3/5"]), TEXTS),
         )
-        @example(  # a hint measured in characters, wider in cells: Textual crops it
+        @example(  # a hint of wide characters: measured and wrapped in cells
             graph="g",
             thread="t",
             detail="東" * 30,
@@ -80,6 +83,16 @@ async def test_the_status_bar_draws_what_textual_would():
 
         with app._context():
             same_line()
+
+
+@given(hint=hostile_text | st.text(alphabet="東京a ", max_size=300), width=st.integers(10, 120))
+def test_a_hint_on_lines_of_its_own_fits_them_in_cells_and_keeps_every_word(hint, width):
+    flat = one_line(hint, 2000)  # as the bar flattens a hint
+    lines = hint_lines(flat, width, Console())
+    assert 1 <= len(lines) <= HINT_LINES
+    assert all(cell_len(line) <= width for line in lines), lines
+    if not lines[-1].endswith("…"):  # it fits three lines: nothing is lost
+        assert "".join(lines).replace(" ", "") == flat.replace(" ", "")
 
 
 async def test_fields_shown_together_refresh_the_bar_once(monkeypatch):

@@ -7,7 +7,6 @@ stop (a failure, a breakpoint) gets a second line when it does not fit the first
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from typing import TypedDict, Unpack
 
@@ -183,17 +182,10 @@ class StatusBar(Widget):
         if self.detail and self.status in DETAILED:
             detail = one_line(self.detail, 2000)
             room = width - sum(cells) - 2
-            if len(detail) <= room:
+            if cell_len(detail) <= room:
                 first += [("  ", ""), (detail, "italic")]
             else:
-                # The hint is the fix: it gets lines of its own, never an ellipsis
-                # (up to three, which holds every hint the debugger writes).
-                hint = textwrap.wrap(detail, max(10, width - 2)) or [""]
-                if len(hint) > HINT_LINES:
-                    hint = [
-                        *hint[: HINT_LINES - 1],
-                        one_line(" ".join(hint[HINT_LINES - 1 :]), width - 2),
-                    ]
+                hint = hint_lines(detail, max(10, width - 2), self.app.console)
                 lines += [[(" ", ""), (line, "italic")] for line in hint]
         return lines
 
@@ -231,6 +223,18 @@ class StatusBar(Widget):
             self._lines = key, strips
         strips = self._lines[1]
         return strips[y] if y < len(strips) else Strip.blank(width, self.visual_style.rich_style)
+
+
+def hint_lines(hint: str, width: int, console: Console) -> list[str]:
+    """A hint on lines of its own, each at most ``width`` cells (a wide character
+    takes two). The hint is the fix: it is never cut, up to three lines, which hold
+    every hint the debugger writes; a longer one ends its third with an ellipsis."""
+    lines = [line.plain.rstrip() for line in Text(hint).wrap(console, width)] or [""]
+    if len(lines) > HINT_LINES:
+        rest = Text(" ".join(lines[HINT_LINES - 1 :]))
+        rest.truncate(width, overflow="ellipsis")
+        lines = [*lines[: HINT_LINES - 1], rest.plain]
+    return lines
 
 
 def _plain(pieces: Pieces) -> str:
