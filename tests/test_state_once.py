@@ -12,7 +12,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.hostile import hostile_text
-from tui.engine.events import Checkpoint, Event, RunFinished, TaskStarted, Update, Values
+from tui.engine.events import (
+    Checkpoint,
+    Event,
+    LlmStarted,
+    RunFinished,
+    TaskStarted,
+    Update,
+    Values,
+)
 from tui.engine.recording import JsonlWriter, RecordingError, read_events
 from tui.engine.state_once import same_json
 
@@ -211,4 +219,90 @@ def test_a_reference_to_no_earlier_values_event_names_its_line(tmp_path, ref):
         f' "parent_id": null, "next": [], "values": null, "values_from": {ref}}}\n'
     )
     with pytest.raises(RecordingError, match=r"line 2.*values_from"):
+        list(read_events(path))
+
+
+def _calls(prompts: list[tuple[tuple[str, ...], str, Any]]) -> list[Event]:
+    """Model calls, each (namespace, node, messages), numbered in order."""
+    events: list[Event] = [
+        LlmStarted(
+            seq=seq, t=seq / 10, ns=ns, node=node, task_id=None, run_id=f"r{seq}", messages=m
+        )
+        for seq, (ns, node, m) in enumerate(prompts)
+    ]
+    return events
+
+
+def test_an_agents_calls_are_written_as_the_messages_each_adds(tmp_path):
+    # A ReAct loop: each call is sent the conversation so far (rebuilt per call:
+    # equal dicts, not the same ones), and a call of another node between them.
+    said = [{"role": "user", "content": "hi " * 50}] + [
+        {"role": "assistant" if i % 2 else "tool", "content": f"turn {i} " * 50} for i in range(40)
+    ]
+    prompts = [((), "agent", copy.deepcopy(said[: 2 * k + 1])) for k in range(20)]
+    prompts.insert(5, ((), "judge", [{"role": "user", "content": "judge this"}]))
+    lines = _write(tmp_path, _calls(prompts))
+    agent = [d for d in lines if d["node"] == "agent"]
+    assert agent[0]["messages"] == said[:1]  # the first is whole
+    for before, after, k in zip(agent, agent[1:], range(1, 20), strict=False):
+        assert after["messages"] is None and after["messages_from"] == before["seq"]
+        assert after["messages_added"] == said[2 * k - 1 : 2 * k + 1]
+    # Linear: the recording is about the conversation's size, not calls x conversation.
+    assert len(json.dumps(lines)) < 2 * len(json.dumps(said))
+
+
+@st.composite
+def model_calls(draw: st.DrawFn) -> list[tuple[tuple[str, ...], str, Any]]:
+    """Calls of two nodes in two namespaces, each sent its node's last messages and
+    more (the same dicts or equal copies), or those cut, edited, emptied, or none."""
+    last: dict[tuple[tuple[str, ...], str], list[Any]] = {}
+    calls = []
+    for _ in range(draw(st.integers(1, 8))):
+        key = (draw(st.sampled_from([(), ("sub:1",)])), draw(st.sampled_from(["a", "b"])))
+        before = last.get(key, [])
+        change = draw(st.sampled_from(["grow", "grow", "copy", "same", "cut", "edit", "new"]))
+        message = st.dictionaries(st.sampled_from(["role", "content"]), json_values, max_size=2)
+        more = draw(st.lists(message, max_size=2))
+        if change == "grow":
+            messages = before + more
+        elif change == "copy":
+            messages = copy.deepcopy(before) + more
+        elif change == "same":
+            messages = list(before)
+        elif change == "cut":
+            messages = before[:-1] + more
+        elif change == "edit":
+            messages = [{"edited": True}, *before[1:], *more]
+        else:
+            messages = more
+        last[key] = messages
+        calls.append((*key, messages))
+    return calls
+
+
+@given(model_calls())
+def test_model_calls_read_back_whole(tmp_path_factory, calls):
+    lines = _write(tmp_path_factory.mktemp("rec"), _calls(calls))
+    for line in lines:
+        if "messages_from" in line:
+            assert line["messages"] is None and isinstance(line["messages_added"], list)
+
+
+@pytest.mark.parametrize(
+    ("tail", "names"),
+    [
+        ('"messages_from": 5, "messages_added": []', "messages_from"),
+        ('"messages_from": "0", "messages_added": []', "messages_from"),
+        ('"messages_from": 0, "messages_added": {"a": 1}', "messages_added"),
+        ('"messages_from": 0', "messages_added"),
+    ],
+)
+def test_a_call_that_refers_to_no_earlier_call_names_its_line(tmp_path, tail, names):
+    head = '"t": 0, "kind": "llm_started", "ns": [], "node": "a", "task_id": null'
+    path = tmp_path / "r.jsonl"
+    path.write_text(
+        f'{{"seq": 0, {head}, "run_id": "r0", "messages": [{{"role": "user"}}]}}\n'
+        f'{{"seq": 1, {head}, "run_id": "r1", "messages": null, {tail}}}\n'
+    )
+    with pytest.raises(RecordingError, match=f"line 2.*{names}"):
         list(read_events(path))

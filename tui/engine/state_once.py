@@ -15,9 +15,15 @@ took 1.3-2.5 s where the whole run of the bare graph takes 7 s. So, in the JSONL
   ``values_from`` (the ``seq`` it grew from), ``values_added`` (per key, the items
   appended) and ``values_set`` (per key, a value replaced).
 
-Reading a recording (``StatesRead``) puts every state back whole, so every consumer
-of events sees them as they were; ``run_finished`` keeps its values (the last line is
-the one a shell reads).
+An agent's model calls are the same story: each call is sent the whole conversation
+so far, the last call's messages and what came since. So an ``llm_started`` whose
+messages begin with every message of the last ``llm_started`` of its node (in its
+namespace) is written with ``messages`` ``null``, ``messages_from`` (that call's
+``seq``) and ``messages_added`` (the messages after them).
+
+Reading a recording (``StatesRead``) puts every state and prompt back whole, so every
+consumer of events sees them as they were; ``run_finished`` keeps its values (the
+last line is the one a shell reads).
 
 "Exactly": the same JSON text (``same_json``); the converter shares each message
 between the events and steps that carry it, so the checks are mostly identity tests.
@@ -28,7 +34,7 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-from tui.engine.events import JSON, Checkpoint, TaskStarted, Values
+from tui.engine.events import JSON, Checkpoint, LlmStarted, TaskStarted, Values
 from tui.engine.shared_json import plain_encode
 
 REFERRING: dict[type, str] = {Checkpoint: "values", TaskStarted: "input"}
@@ -96,15 +102,20 @@ class StatesWritten:
     """What a writer remembers to write each state once: per namespace, the last
     ``values`` event it wrote. Not locked: its writer holds its own lock."""
 
-    __slots__ = ("_last",)
+    __slots__ = ("_last", "_prompts")
 
     def __init__(self) -> None:
         self._last: dict[tuple[str, ...], tuple[int, JSON]] = {}
+        # Per namespace and node: the last model call's seq and messages.
+        self._prompts: dict[tuple[tuple[str, ...], Any], tuple[int, JSON]] = {}
 
     def line_data(self, event: Any, data: dict[str, JSON]) -> dict[str, JSON]:
         """``data`` (the event's ``to_dict()``) as it is written: a state that grew
-        from the last one written in its namespace, or that is it, refers to it."""
+        from the last one written in its namespace, or that is it, refers to it; and
+        a model call's messages that go on from its node's last call's, to them."""
         kind = type(event)
+        if kind is LlmStarted:
+            return self._prompt_data(event, data)
         last = self._last.get(event.ns)
         if kind is Values:
             self._last[event.ns] = (event.seq, event.values)
@@ -126,18 +137,42 @@ class StatesWritten:
             data[_FROM[field]] = seq
         return data
 
+    def _prompt_data(self, event: Any, data: dict[str, JSON]) -> dict[str, JSON]:
+        key = (event.ns, event.node)
+        last = self._prompts.get(key)
+        messages = data.get("messages")
+        self._prompts[key] = (event.seq, messages)
+        if last is None or not isinstance(messages, list) or not isinstance(last[1], list):
+            return data
+        seq, before = last
+        kept = len(before)
+        if 0 < kept <= len(messages) and same_json(messages[:kept], before):
+            data["messages"] = None
+            data["messages_from"] = seq
+            data["messages_added"] = messages[kept:]
+        return data
+
 
 class StatesRead:
     """Reading a recording: puts back each state written as a reference."""
 
-    __slots__ = ("_values",)
+    __slots__ = ("_prompts", "_values")
 
     def __init__(self) -> None:
         self._values: dict[int, JSON] = {}
+        self._prompts: dict[int, JSON] = {}
 
     def resolve(self, data: dict[str, Any]) -> dict[str, Any]:
-        """``data`` with its state whole again; ``ValueError`` names a reference to
-        no ``values`` event read before, or a growth that does not fit it."""
+        """``data`` with its state (or prompt) whole again; ``ValueError`` names a
+        reference to no event of its kind read before, or a growth that does not fit."""
+        if data.get("kind") == "llm_started":
+            if "messages_from" in data:
+                data["messages"] = _prompt(
+                    self._prompts, data.pop("messages_from"), data.pop("messages_added", None)
+                )
+            if type(data.get("seq")) is int:
+                self._prompts[data["seq"]] = data.get("messages")
+            return data
         if data.get("kind") == "values":
             if "values_from" in data:
                 base = self._state(data, "values_from")
@@ -157,6 +192,15 @@ class StatesRead:
         if type(seq) is not int or seq not in self._values:
             raise ValueError(f"{ref_key} {seq!r} names no values event earlier in the recording")
         return self._values[seq]
+
+
+def _prompt(prompts: dict[int, JSON], seq: Any, added: Any) -> list[Any]:
+    before = prompts.get(seq) if type(seq) is int else None
+    if not isinstance(before, list):
+        raise ValueError(f"messages_from {seq!r} names no llm_started earlier in the recording")
+    if not isinstance(added, list):
+        raise ValueError("messages_added is the list of messages after messages_from's")
+    return before + added
 
 
 def _grown(base: JSON, added: Any, replaced: Any) -> dict[str, Any]:
