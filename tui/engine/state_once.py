@@ -100,14 +100,14 @@ def growth(old: JSON, new: JSON) -> tuple[dict[str, list[Any]], dict[str, Any]] 
 
 class StatesWritten:
     """What a writer remembers to write each state once: per namespace, the last
-    ``values`` event it wrote. Not locked: its writer holds its own lock."""
+    ``values`` event it wrote; per namespace and node, the last model call's
+    messages. Not locked: its writer holds its own lock."""
 
     __slots__ = ("_last", "_prompts")
 
     def __init__(self) -> None:
         self._last: dict[tuple[str, ...], tuple[int, JSON]] = {}
-        # Per namespace and node: the last model call's seq and messages.
-        self._prompts: dict[tuple[tuple[str, ...], Any], tuple[int, JSON]] = {}
+        self._prompts: dict[tuple[tuple[str, ...], str | None], tuple[int, JSON]] = {}
 
     def line_data(self, event: Any, data: dict[str, JSON]) -> dict[str, JSON]:
         """``data`` (the event's ``to_dict()``) as it is written: a state that grew
@@ -154,7 +154,8 @@ class StatesWritten:
 
 
 class StatesRead:
-    """Reading a recording: puts back each state written as a reference."""
+    """Reading a recording: puts back each state and model call's messages written as
+    a reference."""
 
     __slots__ = ("_prompts", "_values")
 
