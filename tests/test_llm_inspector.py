@@ -25,7 +25,6 @@ from tui.engine.events import LlmFinished, LlmStarted, event_from_dict
 from tui.engine.jsonify import Jsonifier
 from tui.engine.llm_request import request_messages
 from tui.engine.redaction import REDACTED
-from tui.engine.state_once import StatesRead
 
 SIZE = (130, 40)
 SYSTEM = "Use the tools to answer. Be brief."
@@ -79,11 +78,8 @@ def test_headless_jsonl_carries_the_request_and_the_reply():
     assert written[0]["messages"] and all(e["messages"] is None for e in written[1:])
     assert [e["messages_from"] for e in written[1:]] == [e["seq"] for e in written[:-1]]
     # ...and read back whole.
-    states = StatesRead()
-    read = [states.resolve(dict(e)) for e in result.events]
-    _check_react_requests(
-        [e for e in read if e["kind"] == "llm_started"], result.of("llm_finished")
-    )
+    read = [e.to_dict() for e in result.read_back() if e.kind == "llm_started"]
+    _check_react_requests(read, result.of("llm_finished"))
 
 
 def test_secrets_in_a_request_and_a_reply_are_redacted(open_session, monkeypatch):

@@ -39,7 +39,6 @@ from tests.helpers import SAMPLES as SAMPLES_DIR
 from tests.helpers import EventLog
 from tui import cli
 from tui.app.view.run_view import RunView
-from tui.engine.events import event_from_dict
 from tui.launcher import RunSpec, open_session
 from tui.providers import chat_model, parse_model_spec
 from tui.providers.error_hints import explain_error
@@ -566,7 +565,7 @@ def test_a_tool_name_repeated_in_every_chunk_is_one_name_and_the_fix_is_named():
     assert "--no-stream-tools" in result.stderr
     # The token pane shows each call under its name once, not the name glued to itself.
     view = RunView()
-    view.apply([event_from_dict(e) for e in result.events])
+    view.apply(result.read_back())
     names = [draft.name for block in view.blocks for draft in block.tool_calls.values()]
     assert names == ["get_weather", "local_time"]
 

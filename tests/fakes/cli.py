@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.helpers import ROOT
+from tui.engine.events import Event, event_from_dict
+from tui.engine.state_once import StatesRead
 
 _DROPPED_ENV = ("LANGGRAPH_TUI_", "OPENAI_", "OLLAMA_", "LANGSMITH_", "LANGCHAIN_")
 
@@ -63,7 +65,14 @@ class CliResult:
     events: list[dict[str, Any]] = field(default_factory=list)
 
     def of(self, kind: str) -> list[dict[str, Any]]:
+        """The lines of a kind, as written (a state or a request may be a reference)."""
         return [e for e in self.events if e["kind"] == kind]
+
+    def read_back(self) -> list[Event]:
+        """The events as a reader of the JSONL gets them (as ``read_events`` reads a
+        file): every state and request written as a reference, whole again."""
+        states = StatesRead()
+        return [event_from_dict(states.resolve(dict(e))) for e in self.events]
 
     def one(self, kind: str) -> dict[str, Any]:
         found = self.of(kind)
