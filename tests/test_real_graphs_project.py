@@ -122,13 +122,8 @@ def test_the_store_persists_beside_a_sqlite_checkpointer_and_a_second_turn_conti
 
 
 def test_langgraph_json_is_read_from_where_you_run(project):
-    outside = subprocess.run(
-        [sys.executable, "-m", "tui", "run", f"{project.name}/langgraph.json", "--headless"],
-        cwd=project.parent,
-        env=cli_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
+    outside = run_cli_here(
+        "run", f"{project.name}/langgraph.json", "--headless", cwd=project.parent
     )
     assert outside.returncode == 2
     assert "relative to the folder you run in" in outside.stderr
@@ -148,19 +143,22 @@ def test_a_users_module_named_tests_is_not_ours(tmp_path):
         "graph = b.compile()\n"
         "default_input = {}\n"
     )
-    for how in (["-m", "tui"], ["-c", "from tui.cli import entry; raise SystemExit(entry())"]):
-        done = subprocess.run(
+    # Both ways at once: each process spends its second or two importing LangGraph.
+    runs = [
+        subprocess.Popen(
             [sys.executable, *how, "run", "agent.py:graph", "--headless"],
             cwd=tmp_path,
             env=cli_env(),
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=60,
         )
-        assert done.returncode == 0, done.stderr
-        assert json.loads(done.stdout.splitlines()[-1])["values"] == {
-            "said": "the user tests module"
-        }
+        for how in (["-m", "tui"], ["-c", "from tui.cli import entry; raise SystemExit(entry())"])
+    ]
+    for run in runs:
+        stdout, stderr = run.communicate(timeout=60)
+        assert run.returncode == 0, stderr
+        assert json.loads(stdout.splitlines()[-1])["values"] == {"said": "the user tests module"}
 
 
 def test_a_module_spec_sees_the_working_directory(tmp_path):

@@ -5,13 +5,12 @@ thread, and a SQLite thread reopened with its history and its pending interrupt.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from textual.widgets import Label, TextArea
 
 from tests.app_helpers import put_cursor_on, settle, wait_modal, wait_status, wait_until
+from tests.fakes.cli import run_cli_here
 from tests.graphs import travel
 from tui.app.app import DebuggerApp
 from tui.app.panes.history import HistoryPane
@@ -21,9 +20,9 @@ from tui.app.screens.interrupt import InterruptScreen
 from tui.app.screens.state_edit import StateEditScreen
 from tui.app.screens.thread_picker import ThreadPickerScreen
 from tui.engine.history import CheckpointSource
+from tui.engine.status import RunStatus
 
 SIZE = (130, 40)
-TUI_RUN = [sys.executable, "-m", "tui", "run"]
 
 
 async def _history_at(pilot, app: DebuggerApp, next_node: str) -> None:
@@ -196,17 +195,14 @@ async def test_a_sqlite_thread_reopens_with_its_history_and_pending_interrupt(
 ):
     db = f"sqlite:{tmp_path / 'threads.db'}"
     sample = Path(__file__).parent.parent / "sample_graphs" / "human_review.py"
-    # Another process runs the thread to its interrupt and exits.
-    ran = subprocess.run(
-        [*TUI_RUN, str(sample), "--headless", "--checkpointer", db, "--thread", "ask-1"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert ran.returncode == 3, ran.stderr  # stopped at the interrupt
+    # A headless run (the CLI's main, with a session and a connection of its own, both
+    # closed when it returns) runs the thread to its interrupt.
+    ran = run_cli_here("run", str(sample), "--headless", "--checkpointer", db, "--thread", "ask-1")
+    assert ran.returncode == 3, ran.describe()  # stopped at the interrupt
     session, _ = open_session("human_review", checkpointer=db, thread_id="ask-1")
     session.open_thread().result(30)
+    # Reopened from the file, not run again by the app.
+    assert session.status is RunStatus.INTERRUPTED
     app = DebuggerApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await wait_modal(pilot, InterruptScreen)  # asked again, ready to answer
