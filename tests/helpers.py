@@ -24,6 +24,16 @@ if TYPE_CHECKING:  # importing LangGraph costs a second: the server's keeper doe
     from tui.engine.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent
+THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
+
+
+def examples(n: int) -> int:
+    """A property test's own count of examples (one that costs an app, a run or a
+    process each), and sixteen times as many under ``HYPOTHESIS_PROFILE=thorough``,
+    as the profile gives the others (400 for 25): a test's own count overrides it."""
+    return n * 16 if THOROUGH else n
+
+
 SAMPLES = ROOT / "sample_graphs"
 TEST_GRAPHS = Path(__file__).resolve().parent / "graphs"
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 
 from tests.fakes.cli import run_cli_here
-from tests.helpers import SAMPLES
+from tests.helpers import SAMPLES, examples
 from tests.hostile import deep_json, json_depths
 
 JOKE = str(SAMPLES / "joke.py")
@@ -112,7 +112,7 @@ def test_a_binary_recording(tmp_path):
     _one_line_exit_2(run_cli_here("replay", str(path), "--headless"), "not a recording")
 
 
-@settings(max_examples=5)
+@settings(max_examples=examples(5))
 @given(json_depths)
 def test_deep_json_input_or_answer(depth):
     _one_line_exit_2(

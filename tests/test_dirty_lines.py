@@ -17,7 +17,7 @@ from textual.geometry import Region
 from textual.widget import Widget
 
 from tests.app_helpers import wait_until
-from tests.helpers import streaming_run
+from tests.helpers import examples, streaming_run
 from tui.app import frame_pacer
 from tui.app.app import DebuggerApp
 from tui.app.dirty_lines import DirtyLinesCompositor
@@ -63,7 +63,7 @@ async def test_the_update_is_the_one_textual_would_send():
         widgets = list(compositor.visible_widgets)
         screen = Region(0, 0, *SIZE)
 
-        @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
         @given(
             st.lists(REGIONS, min_size=1, max_size=5),
             st.lists(st.integers(0, len(widgets) - 1), max_size=3),

@@ -13,7 +13,7 @@ from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.graph.message import add_messages
 from typing_extensions import TypedDict
 
-from tests.helpers import SAMPLES, TEST_GRAPHS
+from tests.helpers import SAMPLES, TEST_GRAPHS, examples
 from tui.engine import graph_info
 from tui.loading.modules import import_file
 
@@ -76,7 +76,7 @@ fields = st.dictionaries(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(base=fields, own=fields, base_total=st.booleans(), own_total=st.booleans())
 def test_a_typed_dict_inputs_keys_are_what_its_json_schema_says(base, own, base_total, own_total):
     Base = TypedDict(  # type: ignore[misc]

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from langgraph.graph import END, START, StateGraph
 
+from tests.helpers import examples
 from tui.engine.session import Session, SessionOptions
 from tui.engine.status import RunOutcome
 
@@ -124,7 +125,7 @@ json_like = st.recursive(
 odd = st.sampled_from([Plain(1), Opaque(), b"\x00\xff", {1, 2}, (1, "a"), "\udfff"])
 
 
-@settings(max_examples=10)
+@settings(max_examples=examples(10))
 @given(st.lists(json_like | odd, max_size=6))
 def test_generated_state_never_fails_because_of_the_debugger(values):
     graph = _graph(lambda: list(values))

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.fakes.cli import cli_env, run_cli_here
-from tests.helpers import ROOT
+from tests.helpers import ROOT, examples
 
 PRINTER = """
 import os, sys
@@ -54,7 +54,7 @@ def test_prints_from_import_nodes_and_fd_1_go_to_stderr(tmp_path):
         assert said in done.stderr
 
 
-@settings(max_examples=5)
+@settings(max_examples=examples(5))
 @given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=40))
 def test_whatever_a_node_prints_stdout_stays_jsonl(tmp_path_factory, text):
     graph = tmp_path_factory.mktemp("p") / "printer.py"

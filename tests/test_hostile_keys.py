@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual import events
 
-from tests.helpers import SAMPLES, TEST_GRAPHS
+from tests.helpers import SAMPLES, TEST_GRAPHS, examples
 from tui import providers
 from tui.app.app import DebuggerApp
 from tui.engine.session import Session, SessionOptions
@@ -96,7 +96,7 @@ def test_quitting_is_idempotent():
     assert app.return_code == 0
 
 
-@settings(max_examples=6)
+@settings(max_examples=examples(6))
 @given(
     graph=st.sampled_from(GRAPHS),
     keys=st.lists(st.sampled_from(KEYS), min_size=20, max_size=200),

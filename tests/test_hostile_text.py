@@ -20,6 +20,7 @@ from textual.widgets import Label, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
 from tests.app_helpers import settle, wait_status, wait_until
+from tests.helpers import examples
 from tests.hostile import HOSTILE_TEXTS, hostile_text
 from tui.app.app import DebuggerApp
 from tui.app.panes.events import EventsPane
@@ -104,7 +105,7 @@ def test_every_widget_kind_renders_the_hostile_corpus_literally():
     assert "[redacted]" in screens[HOSTILE_TEXTS.index("[redacted]")]
 
 
-@settings(max_examples=2)
+@settings(max_examples=examples(2))
 @given(st.lists(hostile_text, min_size=10, max_size=25))
 def test_every_widget_kind_renders_generated_text(texts):
     for screen in asyncio.run(_render_all(texts)):

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tests.app_helpers import settle, wait_status
 from tests.fakes.cli import run_cli_here
-from tests.helpers import TEST_GRAPHS
+from tests.helpers import TEST_GRAPHS, examples
 from tui.app.app import DebuggerApp
 from tui.engine.redaction import (
     REDACTED,
@@ -89,7 +89,7 @@ def _run_leaky(secret: str) -> tuple[list[dict], str]:
     return first.events, first.stdout + first.stderr
 
 
-@settings(max_examples=6)
+@settings(max_examples=examples(6))
 @given(
     secret=secrets,
     cut=st.integers(min_value=1, max_value=39),

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tests.fakes.cli import run_cli_here
 from tests.graphs import travel
-from tests.helpers import SAMPLES
+from tests.helpers import SAMPLES, examples
 from tui.cli import main
 from tui.engine.history import CheckpointSource, created_at
 from tui.engine.session import SessionError
@@ -162,7 +162,9 @@ def test_fork_as_node_decides_what_runs_next(open_session):
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(note=st.text(max_size=40), log_items=st.lists(st.text(max_size=10), max_size=4))
 def test_any_edit_is_either_refused_or_exactly_what_the_state_holds(open_session, note, log_items):

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 
+from tests.helpers import examples
 from tui.app.panes.value_tree import ValueTree
 
 keys = st.text("abcdefgh", min_size=1, max_size=3)
@@ -40,7 +41,7 @@ def bumped(value: Any) -> Any:
     return f"{value}!"
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(value=values, data=st.data())
 async def test_the_cursor_stays_on_its_value_when_the_tree_is_shown_again(value, data):
     path = data.draw(st.sampled_from(paths_of(value)))
