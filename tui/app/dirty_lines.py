@@ -52,14 +52,13 @@ class DirtyLinesCompositor(Compositor):
         back, but each asked only for the lines on which it is the first to cover a
         chop that a span overlaps (a pane's container, under the pane, is not)."""
         cuts = self.cuts
-        # Per line, the chops (by the cut they start at) that ``ChopsUpdate`` writes
-        # for its spans and no widget has filled yet: those the spans overlap, and one
-        # that starts right where a span ends (Textual's update moves the cursor there).
+        # Per line, the chops (by the cut they start at) that its spans overlap and
+        # no widget has filled yet.
         wanted: dict[int, set[int]] = {}
         for y, x1, x2 in spans:
             if 0 <= y < len(cuts):
                 starts = wanted.setdefault(y, set())
-                starts.update(a for a, b in itertools.pairwise(cuts[y]) if a <= x2 and b > x1)
+                starts.update(a for a, b in itertools.pairwise(cuts[y]) if a < x2 and b > x1)
         chops: list[dict[int, Strip | None]] = [{} for _ in cuts]
         for y in wanted:
             chops[y] = dict.fromkeys(cuts[y][:-1])
@@ -88,7 +87,15 @@ class DirtyLinesCompositor(Compositor):
                     wanted[y] = {start for start in wanted[y] if not left <= start < right}
                     if not wanted[y]:
                         del wanted[y]
+        for y, _, x2 in spans:
+            # Textual's update moves the cursor to a chop that starts right where a span
+            # ends, and writes nothing there: the same move, with nothing to render.
+            if 0 <= y < len(chops) and x2 in chops[y] and chops[y][x2] is None:
+                chops[y][x2] = _NOTHING
         return chops
+
+
+_NOTHING = Strip([])
 
 
 def _runs(lines: list[int]) -> Iterator[tuple[int, int]]:
