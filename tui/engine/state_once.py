@@ -87,15 +87,27 @@ def growth(old: JSON, new: JSON) -> tuple[dict[str, list[Any]], dict[str, Any]] 
         before = old[key]
         if value is before:
             continue
-        if isinstance(value, list) and isinstance(before, list) and len(value) > len(before):
-            kept = len(before)
-            # The converter's lists share their items: the same objects, in C.
-            if all(map(operator.is_, value[:kept], before)) or same_json(value[:kept], before):
-                added[key] = value[kept:]
-                continue
+        if (
+            isinstance(value, list)
+            and isinstance(before, list)
+            and len(value) > len(before)
+            and begins_with(value, before)
+        ):
+            added[key] = value[len(before) :]
+            continue
         if not same_json(value, before):
             replaced[key] = value
     return (added, replaced) if added else None
+
+
+def begins_with(items: list[Any], head: list[Any]) -> bool:
+    """``items`` starts with every item of ``head``, each written alike (a list
+    that grew, a conversation that went on)."""
+    kept = len(head)
+    # The converter's lists share their items: the same objects, in C.
+    return kept <= len(items) and (
+        all(map(operator.is_, items[:kept], head)) or same_json(items[:kept], head)
+    )
 
 
 class StatesWritten:
@@ -145,11 +157,10 @@ class StatesWritten:
         if last is None or not isinstance(messages, list) or not isinstance(last[1], list):
             return data
         seq, before = last
-        kept = len(before)
-        if 0 < kept <= len(messages) and same_json(messages[:kept], before):
+        if before and begins_with(messages, before):
             data["messages"] = None
             data["messages_from"] = seq
-            data["messages_added"] = messages[kept:]
+            data["messages_added"] = messages[len(before) :]
         return data
 
 
