@@ -122,21 +122,23 @@ class DirtyLinesScreen(Screen[None]):
         if _SUPPORTED:
             self._compositor = DirtyLinesCompositor()
 
-    def paint_now(self) -> bool:
+    def paint_now(self) -> None:
         """Paint the visible widgets that asked to be repainted, now, as the
         screen's update timer would. Textual gets there by hops: each refreshed
         widget wakes at its next idle to post an ``Update`` to the screen, which
         wakes to note it and resume its update timer, which wakes to paint (~0.5 ms
         of message pumps and timers per frame of a stream, besides the paint).
         Anything beyond a repaint (a layout, a scroll, styles, a recompose, a
-        batch) is left to that path, as are widgets not on screen. Whether it
-        painted."""
+        batch) is left to that path, as are widgets not on screen."""
         if not (_SUPPORTED and self.is_current) or self.app._batch_count:
-            return False
-        if self._layout_required or self._scroll_required or self._recompose_required:
-            return False
-        if self._repaint_required:
-            return False
+            return
+        if (
+            self._layout_required
+            or self._scroll_required
+            or self._recompose_required
+            or self._repaint_required
+        ):
+            return
         for widget in self._compositor.visible_widgets:
             if (
                 widget._repaint_required
@@ -150,7 +152,6 @@ class DirtyLinesScreen(Screen[None]):
         if self._dirty_widgets:
             self._compositor.update_widgets(self._dirty_widgets)
             self._compositor_refresh()
-        return True
 
 
 class HeldIdle:
